@@ -1,0 +1,329 @@
+/*
+ * review.h - the review domain: the installation (store, procedure, calendar, keys), who acts,
+ * and every operation of a review from trigger to published decision (MISSION.md R1-R14).
+ *
+ * Contract:
+ * - struct nr_review is caller-owned: nr_review_open fills it, nr_review_close releases it.
+ * - Every operation takes the acting struct nr_actor and checks, before it writes anything, that
+ *   the procedure lets the actor's role do it in the case's phase and that the actor has a need
+ *   to know the case (R8, R11). Refusals are NR_EFORBIDDEN (role), NR_EPHASE (phase),
+ *   NR_EPRECOND (a condition of the procedure), NR_ECONFLICT (R10), NR_ENOTFOUND (absent, or
+ *   present but not visible to the actor: the two are indistinguishable on purpose).
+ * - Every operation that writes runs in one store transaction together with its audit entry:
+ *   on failure nothing of it remains.
+ * - Results that carry strings are filled from a caller-provided struct nr_arena; they live until
+ *   the arena is released. Lists come back as json_t (jansson) arrays owned by the caller
+ *   (json_decref), with the same field names as the JSON the CLI and API print.
+ */
+#ifndef NETREVIEW_REVIEW_H
+#define NETREVIEW_REVIEW_H
+
+#include "netreview/calendar.h"
+#include "netreview/core.h"
+#include "netreview/crypto.h"
+#include "netreview/procedure.h"
+#include "netreview/store.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Where an installation lives. NULL fields take their defaults. */
+struct nr_review_config {
+    const char *db;       /* database path or URL (NETREVIEW_DB) */
+    const char *data_dir; /* keys and evidence; default "<db>-data" (NETREVIEW_DATA) */
+    const char *home;     /* procedures/ and calendars/; default the source tree (NETREVIEW_HOME) */
+};
+
+struct nr_review {
+    struct nr_store *st;
+    struct nr_procedure proc;
+    struct nr_calendar cal;
+    enum nr_suite suite;
+    char *data_dir;
+    char *home;
+    uint8_t master_key[32];   /* seals evidence and users' private keys */
+    struct nr_key *office_key; /* signs decisions (R7) */
+};
+
+/* Creates a new installation: database, schema, keys in the chosen suite, default procedure.
+ * procedure is an id under <home>/procedures or a path to a .json file. Fails with NR_EEXISTS
+ * when the database is already initialised. */
+int nr_review_init(const struct nr_review_config *cfg, enum nr_suite suite, const char *procedure,
+                   struct nr_err *err);
+/* Opens an initialised installation: migrates, loads and validates the procedure and calendar,
+ * loads the keys. A malformed procedure fails here with its file and JSON path. */
+int nr_review_open(struct nr_review *rv, const struct nr_review_config *cfg, struct nr_err *err);
+void nr_review_close(struct nr_review *rv);
+
+/* Who acts. A local administrator (the person holding the database file, no --as) may set up the
+ * registry but takes no part in a case. */
+struct nr_actor {
+    int64_t user_id; /* 0 for the local administrator and the public */
+    char login[64];
+    int role;        /* enum nr_role */
+    int64_t org_id;
+    char org_kind[32];
+    char sector[64];
+    bool local_admin;
+};
+
+int nr_actor_load(struct nr_review *rv, const char *login, struct nr_actor *a, struct nr_err *err);
+void nr_actor_local_admin(struct nr_actor *a);
+void nr_actor_public(struct nr_actor *a);
+/* Checks a password for login (argon2id). NR_EAUTH for an unknown user or a wrong password. */
+int nr_actor_authenticate(struct nr_review *rv, const char *login, const char *password,
+                          struct nr_actor *a, struct nr_err *err);
+
+/* Audit (R11): one entry chained to the previous by its hash, inside the caller's transaction. */
+int nr_audit_append(struct nr_review *rv, const struct nr_actor *a, const char *action,
+                    int64_t case_id, const char *object, const char *detail, struct nr_err *err);
+/* Walks the chain. On tampering returns NR_ETAMPERED with *bad_id the first entry that was
+ * altered, removed (the entry after the gap) or reordered. *count gets the entries checked. */
+int nr_audit_verify(struct nr_review *rv, int64_t *bad_id, int64_t *count, struct nr_err *err);
+/* Entries, oldest first, optionally of one case (case_id 0 = all). */
+int nr_audit_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, int limit,
+                  json_t **out, struct nr_err *err);
+
+/* ---- registry (R5, R6) ---- */
+
+struct nr_org_spec {
+    const char *name, *kind, *sector, *country;
+    bool cii; /* a critical-information-infrastructure operator (R1, R9) */
+};
+int nr_org_add(struct nr_review *rv, const struct nr_actor *a, const struct nr_org_spec *o,
+               int64_t *id, struct nr_err *err);
+/* Looks an organisation up by numeric id or exact name. */
+int nr_org_find(struct nr_review *rv, const char *ref, int64_t *id, struct nr_err *err);
+int nr_org_list(struct nr_review *rv, json_t **out, struct nr_err *err);
+int nr_org_competitor_add(struct nr_review *rv, const struct nr_actor *a, int64_t org,
+                          int64_t competitor, struct nr_err *err);
+
+struct nr_user_spec {
+    const char *login, *name, *org, *role, *password;
+};
+/* Creates a user with an argon2id password hash and a signing key pair in the suite. */
+int nr_user_add(struct nr_review *rv, const struct nr_actor *a, const struct nr_user_spec *u,
+                int64_t *id, struct nr_err *err);
+int nr_user_list(struct nr_review *rv, json_t **out, struct nr_err *err);
+/* Signs data with the user's own key (reports, scores, commitments: R10). */
+int nr_user_sign(struct nr_review *rv, const struct nr_actor *a, const void *data, size_t len,
+                 char **sig_b64, char key_id[33], struct nr_err *err);
+
+struct nr_product_spec {
+    const char *name, *kind, *provider, *description, *cpe, *purl;
+};
+int nr_product_add(struct nr_review *rv, const struct nr_actor *a,
+                   const struct nr_product_spec *p, int64_t *id, struct nr_err *err);
+int nr_product_version_add(struct nr_review *rv, const struct nr_actor *a, int64_t product,
+                           const char *version, const char *cpe, const char *purl,
+                           struct nr_err *err);
+/* By id, exact name, CPE 2.3 (matched against the product's CPE) or purl (base). */
+int nr_product_find(struct nr_review *rv, const char *ref, int64_t *id, struct nr_err *err);
+int nr_product_list(struct nr_review *rv, json_t **out, struct nr_err *err);
+int nr_product_show(struct nr_review *rv, int64_t id, json_t **out, struct nr_err *err);
+
+struct nr_institution_spec {
+    const char *org, *methods, *from, *until, *ref; /* methods: comma list of procedure methods */
+};
+int nr_institution_designate(struct nr_review *rv, const struct nr_actor *a,
+                             const struct nr_institution_spec *s, int64_t *id,
+                             struct nr_err *err);
+int nr_institution_list(struct nr_review *rv, json_t **out, struct nr_err *err);
+
+int nr_expert_appoint(struct nr_review *rv, const struct nr_actor *a, const char *login,
+                      const char *field, const char *from, const char *until, int64_t *id,
+                      struct nr_err *err);
+int nr_expert_list(struct nr_review *rv, json_t **out, struct nr_err *err);
+/* holder_kind "expert" (holder = login) or "institution" (holder = org). */
+int nr_affiliation_add(struct nr_review *rv, const struct nr_actor *a, const char *holder_kind,
+                       const char *holder, const char *org, const char *relation,
+                       struct nr_err *err);
+/* R6, R10: whether an expert or institution (its org) has a conflict with a case's provider: an
+ * affiliation with the provider or with one of its competitors. *reason (arena) says which. */
+int nr_conflict_check(struct nr_review *rv, const char *holder_kind, int64_t holder_id,
+                      int64_t case_id, bool *conflicted, char **reason, struct nr_arena *ar,
+                      struct nr_err *err);
+
+/* ---- cases (R1, R2, R8, R13) ---- */
+
+struct nr_case {
+    int64_t id;
+    char *ref, *title, *procedure, *trigger, *trigger_detail, *versions, *sector;
+    int64_t product_id, operator_id, raised_by_org, raised_by_user, re_review_of;
+    int64_t provider_id; /* of the product, 0 when none */
+    char *phase, *phase_entered_at, *phase_entered_on, *phase_due, *paused_on;
+    char *scoping_result, *scoping_reason, *closed_reason, *watch_reason;
+    char *opened_at, *updated_at;
+};
+
+struct nr_case_spec {
+    const char *trigger;  /* a trigger id of the procedure */
+    const char *product;  /* product reference (nr_product_find) */
+    const char *versions; /* range expression, default "*" */
+    const char *title;    /* default "<product> <versions>" */
+    const char *sector;   /* default the raiser's sector */
+    const char *detail;   /* what the trigger says */
+    const char *complaints; /* trigger "complaints": comma list of complaint ids to group */
+    int64_t re_review_of;   /* trigger "re_review": the decided case */
+};
+int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr_case_spec *s,
+                 int64_t *id, struct nr_err *err);
+/* Loads a case the actor may see (NR_ENOTFOUND otherwise). */
+int nr_case_get(struct nr_review *rv, const struct nr_actor *a, int64_t id, struct nr_arena *ar,
+                struct nr_case *c, struct nr_err *err);
+/* Accepts "12" or "NR-2026-0012". */
+int nr_case_resolve(struct nr_review *rv, const char *ref, int64_t *id, struct nr_err *err);
+/* R11 need-to-know: may the actor see this case at all? */
+bool nr_case_visible(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c);
+/* The procedure's action check: role, phase, need-to-know and the sector rule of R8. */
+int nr_case_check_action(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c,
+                         const char *action, struct nr_err *err);
+/* Everything about a case as JSON (what the actor may see). */
+int nr_case_show(struct nr_review *rv, const struct nr_actor *a, int64_t id, json_t **out,
+                 struct nr_err *err);
+struct nr_case_filter {
+    const char *phase, *sector, *trigger;
+    int64_t product_id;
+    bool overdue_only, open_only;
+    int limit, offset;
+};
+int nr_case_list(struct nr_review *rv, const struct nr_actor *a, const struct nr_case_filter *f,
+                 json_t **out, struct nr_err *err);
+
+/* Decision fields for the decide transition (R7). */
+struct nr_decision_spec {
+    const char *outcome, *rationale, *conditions, *versions, *valid_until, *visibility;
+    const char *audience;      /* restricted: comma list of "org:NAME|ID" and "sector:NAME" */
+    const char *justification; /* required when outcome departs from the recommendation */
+};
+/* Makes a transition of the procedure: role, phase, conditions, then the phase change, the
+ * deadline of the new phase, the phase history and the audit entry. reason is kept on the case.
+ * The decide transition takes dec; others ignore it. */
+int nr_case_transition(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                       const char *transition, const char *reason,
+                       const struct nr_decision_spec *dec, struct nr_err *err);
+/* The transitions the actor could make now (for help and the UI), with unmet conditions. */
+int nr_case_options(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
+                    struct nr_err *err);
+
+/* ---- deadlines (R13) ---- */
+int nr_materials_request(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                         const char *what, struct nr_err *err);
+int nr_materials_receive(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                         struct nr_err *err);
+int nr_deadline_extend(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, int days,
+                       const char *reason, struct nr_err *err);
+/* Open cases past their phase deadline (the clock not paused), with days overdue. */
+int nr_case_overdue(struct nr_review *rv, const struct nr_actor *a, json_t **out,
+                    struct nr_err *err);
+/* Computes the due date of a phase entered on day `entered` (deadline_days of the procedure). */
+int32_t nr_deadline_due(struct nr_review *rv, const char *phase, int32_t entered);
+
+/* ---- evaluation (R3, R10) ---- */
+int nr_commitment_sign(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                       const char *text, struct nr_err *err);
+struct nr_task_spec {
+    const char *institution, *method, *standards;
+    int due_days; /* working days from today; 0 = the phase deadline */
+};
+int nr_task_assign(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                   const struct nr_task_spec *s, int64_t *id, struct nr_err *err);
+/* The institution signs its evaluation report; the report text is hashed and signed. */
+int nr_task_report(struct nr_review *rv, const struct nr_actor *a, int64_t task_id,
+                   const char *report, const char *standards, struct nr_err *err);
+int nr_task_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
+                 struct nr_err *err);
+
+struct nr_evidence_spec {
+    const char *path;       /* file to add */
+    const char *media_type; /* default from the extension */
+    const char *filename;   /* default basename(path) */
+    const char *description;
+    int64_t task_id;
+    bool public_doc; /* not confidential (e.g. a published report) */
+};
+/* Stores the file encrypted, content-addressed by its SHA-256 (streamed, never whole in memory). */
+int nr_evidence_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                    const struct nr_evidence_spec *s, int64_t *id, char sha256_hex[65],
+                    struct nr_err *err);
+/* Decrypts evidence to out_fd; a read of confidential evidence is audited with its case (R11). */
+int nr_evidence_read(struct nr_review *rv, const struct nr_actor *a, int64_t evidence_id,
+                     int out_fd, struct nr_err *err);
+int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                     json_t **out, struct nr_err *err);
+
+struct nr_finding_spec {
+    const char *category, *severity, *title, *detail, *evidence_ids, *source;
+    int64_t task_id;
+};
+int nr_finding_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                   const struct nr_finding_spec *s, int64_t *id, struct nr_err *err);
+int nr_finding_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                    json_t **out, struct nr_err *err);
+
+/* ---- expert review (R6) ---- */
+/* Forms the panel from the named experts (comma list of logins) or, when NULL, from the whole
+ * committee; conflicted experts are excluded with the reason kept. Fails with NR_EPRECOND when
+ * fewer than the procedure's panel size remain. */
+int nr_panel_form(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                  const char *experts, struct nr_err *err);
+int nr_panel_recuse(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                    const char *reason, struct nr_err *err);
+/* One signed score for one dimension, with its written reason. */
+int nr_score_submit(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                    const char *dimension, const char *level, const char *reason,
+                    struct nr_err *err);
+/* The panel: members, who has scored; scores and the recommendation only once all are in
+ * (R6: sealed until then), except each expert sees their own. */
+int nr_panel_show(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
+                  struct nr_err *err);
+/* Recommendation from the scores when all are in; NR_EPRECOND otherwise. *rec is static. */
+int nr_panel_recommendation(struct nr_review *rv, int64_t case_id, const char **rec,
+                            json_t **medians, struct nr_err *err);
+/* Counts for the procedure's conditions. */
+int nr_panel_status(struct nr_review *rv, int64_t case_id, int *members, int *complete_scorers,
+                    struct nr_err *err);
+
+/* ---- decisions and publication (R7) ---- */
+/* Called by the decide transition inside its transaction: validates, signs, stores. */
+int nr__decision_record(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c,
+                        const struct nr_decision_spec *d, int64_t *id, struct nr_err *err);
+int nr__decision_publish(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c,
+                         struct nr_err *err);
+int nr__decision_revoke(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c,
+                        const char *reason, struct nr_err *err);
+int nr_decision_show(struct nr_review *rv, const struct nr_actor *a, int64_t id, json_t **out,
+                     struct nr_err *err);
+/* The self-contained signed document: payload, signature, suite, key id, public key PEM. */
+int nr_decision_export(struct nr_review *rv, const struct nr_actor *a, int64_t id, char **json,
+                       struct nr_err *err);
+/* Offline check of an exported decision against a public key PEM: NR_EBADSIG or NR_EPARSE. */
+int nr_decision_verify(const char *doc, size_t len, const char *pub_pem, size_t pem_len,
+                       json_t **payload, struct nr_err *err);
+/* Decisions visible to the actor (the public sees published public ones). */
+int nr_decision_list(struct nr_review *rv, const struct nr_actor *a, json_t **out,
+                     struct nr_err *err);
+
+/* ---- intake (R1, R2) ---- */
+struct nr_complaint_spec {
+    const char *product, *version, *text, *contact, *source_addr;
+};
+int nr_complaint_file(struct nr_review *rv, const struct nr_actor *a,
+                      const struct nr_complaint_spec *s, int64_t *id, struct nr_err *err);
+int nr_complaint_list(struct nr_review *rv, const struct nr_actor *a, json_t **out,
+                      struct nr_err *err);
+struct nr_declaration_spec {
+    const char *product, *versions, *purpose, *contract_ref;
+};
+/* A CII operator declares a procurement: the declaration and a case in scoping (R1). */
+int nr_declaration_file(struct nr_review *rv, const struct nr_actor *a,
+                        const struct nr_declaration_spec *s, int64_t *case_id,
+                        struct nr_err *err);
+int nr_declaration_list(struct nr_review *rv, const struct nr_actor *a, json_t **out,
+                        struct nr_err *err);
+
+/* ---- demo data ---- */
+int nr_demo_load(struct nr_review *rv, const char *password, struct nr_err *err);
+
+#endif
