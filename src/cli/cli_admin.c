@@ -240,8 +240,8 @@ int nr_cli_audit(struct nr_cli *cli, int argc, char **argv)
             return rc;
         rc = nr_audit_verify(&cli->rv, &bad, &count, &err);
         if (cli->json)
-            nr_cli_print_json(json_pack("{s:b,s:I,s:O,s:s?}", "ok", rc == 0, "entries",
-                                        (json_int_t)count,
+            nr_cli_print_json(json_pack("{s:b,s:I,s:o,s:s?}", "ok", rc == 0, "entries",
+                                        (json_int_t)count, "first_bad_entry",
                                         bad ? json_integer(bad) : json_null(), "message",
                                         rc ? err.msg : NULL));
         if (rc == NR_ETAMPERED) {

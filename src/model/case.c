@@ -871,7 +871,7 @@ static int nr_rows_json(struct nr_review *rv, const char *sql, int64_t id, json_
                 json_object_set_new(o, name, json_null());
             else if (strcmp(name, "id") == 0 || strcmp(name, "days") == 0 ||
                      strcmp(name, "paused_days") == 0 ||
-                     (n > 3 && strcmp(name + n - 3, "_id") == 0))
+                     (n > 3 && strcmp(name + n - 3, "_id") == 0 && strcmp(name, "key_id") != 0))
                 json_object_set_new(o, name, json_integer(nr_stmt_int(s, i)));
             else
                 json_object_set_new(o, name, json_string(v));
