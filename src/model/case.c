@@ -16,7 +16,7 @@
 #include "netreview/banned.h"
 
 #define NR_CASE_COLUMNS                                                                            \
-    "c.id, c.ref, c.title, c.procedure, c.trigger, c.trigger_detail, c.versions, c.sector, "      \
+    "c.id, c.ref, c.title, c.procedure, c.trigger, c.trigger_detail, c.versions, c.sector, "       \
     "c.product_id, c.operator_id, c.raised_by_org, c.raised_by_user, c.re_review_of, "             \
     "p.provider_id, c.phase, c.phase_entered_at, c.phase_entered_on, c.phase_due, c.paused_on, "   \
     "c.scoping_result, c.scoping_reason, c.closed_reason, c.watch_reason, c.opened_at, "           \
@@ -88,10 +88,11 @@ bool nr_case_visible(struct nr_review *rv, const struct nr_actor *a, const struc
         return a->sector[0] && nr_str_eq(a->sector, c->sector);
     case NR_ROLE_INSTITUTION:
         /* R11: an institution sees only the cases where it holds a task. */
-        return nr_count(rv,
-                        "SELECT COUNT(*) FROM tasks t JOIN institutions i ON i.id = t.institution_id"
-                        " WHERE t.case_id = ? AND i.org_id = ?",
-                        c->id, a->org_id) > 0;
+        return nr_count(
+                   rv,
+                   "SELECT COUNT(*) FROM tasks t JOIN institutions i ON i.id = t.institution_id"
+                   " WHERE t.case_id = ? AND i.org_id = ?",
+                   c->id, a->org_id) > 0;
     case NR_ROLE_EXPERT:
         /* R11: an expert sees only the cases of the panels it sits on (not those it was
          * excluded from). */
@@ -225,9 +226,8 @@ int nr_case_check_action(struct nr_review *rv, const struct nr_actor *a, const s
     }
     /* R8: a sector department runs only its own sector's cases. */
     if (a->role == NR_ROLE_SECTOR_DEPT && !nr_str_eq(a->sector, c->sector))
-        return nr_err_set(err, NR_EFORBIDDEN, "sector",
-                          "case %s belongs to sector %s, not to %s", c->ref,
-                          c->sector ? c->sector : "(none)", a->sector);
+        return nr_err_set(err, NR_EFORBIDDEN, "sector", "case %s belongs to sector %s, not to %s",
+                          c->ref, c->sector ? c->sector : "(none)", a->sector);
     if (!nr_case_visible(rv, a, c))
         return nr_err_set(err, NR_ENOTFOUND, "case", "no case %lld", (long long)c->id);
     return 0;
@@ -243,8 +243,8 @@ static int nr_case_make_ref(struct nr_review *rv, char *out, size_t n, struct nr
 
     nr_time_fmt(nr_time_now(), now);
     snprintf(like, sizeof(like), "NR-%.4s-%%", now);
-    rc = nr_store_query_int(rv->st, err, &count, "SELECT COUNT(*) FROM cases WHERE ref LIKE ?",
-                            "t", like);
+    rc = nr_store_query_int(rv->st, err, &count, "SELECT COUNT(*) FROM cases WHERE ref LIKE ?", "t",
+                            like);
     if (rc)
         return rc;
     snprintf(out, n, "NR-%.4s-%04lld", now, (long long)count + 1);
@@ -288,10 +288,11 @@ static int nr_case_enter_phase(struct nr_review *rv, const struct nr_actor *a, i
                            "ttttti", phase, now, today, duep, now, case_id);
     if (rc == 0) {
         struct nr_stmt *s = NULL;
-        rc = nr_store_prepare_bind(rv->st, err, &s,
-                                   "INSERT INTO case_phases (case_id, phase, transition, "
-                                   "actor_id, reason, entered_at, due) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   "ittnttt", case_id, phase, transition, reason, now, duep);
+        rc =
+            nr_store_prepare_bind(rv->st, err, &s,
+                                  "INSERT INTO case_phases (case_id, phase, transition, "
+                                  "actor_id, reason, entered_at, due) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  "ittnttt", case_id, phase, transition, reason, now, duep);
         if (rc == 0 && a->user_id)
             nr_stmt_bind_int(s, 4, a->user_id);
         if (rc == 0)
@@ -354,11 +355,10 @@ static int nr_case_group_complaints(struct nr_review *rv, int64_t case_id, int64
             rc = nr_err_set(err, NR_ENOTFOUND, "complaints", "no complaint %lld", id);
         else if (attached > 0)
             rc = nr_err_set(err, NR_EEXISTS, "complaints",
-                            "complaint %lld is already part of case %lld", id,
-                            (long long)attached);
+                            "complaint %lld is already part of case %lld", id, (long long)attached);
         else if (cprod && product && cprod != product)
-            rc = nr_err_set(err, NR_EINVAL, "complaints",
-                            "complaint %lld is about another product", id);
+            rc = nr_err_set(err, NR_EINVAL, "complaints", "complaint %lld is about another product",
+                            id);
         else
             rc = nr_store_exec(rv->st, err,
                                "UPDATE complaints SET case_id = ?, product_id = COALESCE("
@@ -451,8 +451,8 @@ int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr
             goto out;
         }
         if (prev.product_id != product) {
-            rc = nr_err_set(err, NR_EINVAL, "product",
-                            "a re-review covers the product of case %s", prev.ref);
+            rc = nr_err_set(err, NR_EINVAL, "product", "a re-review covers the product of case %s",
+                            prev.ref);
             goto out;
         }
     } else if (strcmp(trig->id, "re_review") == 0) {
@@ -479,9 +479,8 @@ int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr
             "trigger_detail, raised_by_org, raised_by_user, sector, operator_id, phase, "
             "phase_entered_at, phase_entered_on, re_review_of, opened_at, updated_at) VALUES "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            "tttitttiitntttntt",
-            ref, title, rv->proc.id, product, norm.p ? norm.p : versions, trig->id, sp->detail,
-            a->org_id, a->user_id, sector, trig->phase, now, today, now, now);
+            "tttitttiitntttntt", ref, title, rv->proc.id, product, norm.p ? norm.p : versions,
+            trig->id, sp->detail, a->org_id, a->user_id, sector, trig->phase, now, today, now, now);
         nr_buf_release(&norm);
     }
     if (rc)
@@ -505,8 +504,7 @@ int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr
     if (rc == 0 && strcmp(trig->id, "complaints") == 0)
         rc = nr_case_group_complaints(rv, case_id, product, sp->complaints, err);
     if (rc == 0 && sp->re_review_of)
-        rc = nr_store_exec(rv->st, err,
-                           "UPDATE cases SET watch_reason = ? WHERE id = ?", "ti",
+        rc = nr_store_exec(rv->st, err, "UPDATE cases SET watch_reason = ? WHERE id = ?", "ti",
                            "re-review opened", sp->re_review_of);
     if (rc == 0) {
         char *detail = nr_asprintf("trigger=%s product=%lld versions=%s phase=%s", trig->id,
@@ -577,8 +575,7 @@ static int nr_cond_holds(struct nr_review *rv, const struct nr_case *c, int cond
         snprintf(why, n, "%d of %d panel members have scored every dimension", scorers, members);
         break;
     case NR_COND_DECISION_RECORDED:
-        k = nr_count(rv,
-                     "SELECT COUNT(*) FROM decisions WHERE case_id = ? AND status = 'active' ",
+        k = nr_count(rv, "SELECT COUNT(*) FROM decisions WHERE case_id = ? AND status = 'active' ",
                      c->id, 0);
         *holds = k > 0;
         snprintf(why, n, "no signed decision is recorded");
@@ -616,8 +613,8 @@ static int nr_transition_conditions(struct nr_review *rv, const struct nr_case *
         if (rc)
             return rc;
         if (!holds)
-            return nr_err_set(err, NR_EPRECOND, nr_cond_name(cond),
-                              "case %s cannot %s: %s (%s)", c->ref, t->id, why, nr_cond_name(cond));
+            return nr_err_set(err, NR_EPRECOND, nr_cond_name(cond), "case %s cannot %s: %s (%s)",
+                              c->ref, t->id, why, nr_cond_name(cond));
     }
     return 0;
 }
@@ -717,10 +714,9 @@ int nr_case_transition(struct nr_review *rv, const struct nr_actor *a, int64_t c
         goto out;
     if (strcmp(c.phase, "scoping") == 0) {
         /* R1: the protection department's determination and its reasons stay on the case. */
-        rc = nr_store_exec(rv->st, err,
-                           "UPDATE cases SET scoping_result = ?, scoping_reason = ? WHERE id = ?",
-                           "tti", to && to->terminal ? "not_required" : "required", reason,
-                           case_id);
+        rc = nr_store_exec(
+            rv->st, err, "UPDATE cases SET scoping_result = ?, scoping_reason = ? WHERE id = ?",
+            "tti", to && to->terminal ? "not_required" : "required", reason, case_id);
         if (rc)
             goto out;
     }
@@ -958,27 +954,35 @@ int nr_case_show(struct nr_review *rv, const struct nr_actor *a, int64_t id, jso
         goto out;
     json_object_set_new(o, "complaints", v);
     /* The parts each module guards itself; what the actor may not see stays null. */
+    int prc;
     v = NULL;
-    nr_case_part(o, "tasks", nr_task_list(rv, a, id, &v, NULL), v);
+    prc = nr_task_list(rv, a, id, &v, NULL);
+    nr_case_part(o, "tasks", prc, v);
     v = NULL;
-    nr_case_part(o, "evidence", nr_evidence_list(rv, a, id, &v, NULL), v);
+    prc = nr_evidence_list(rv, a, id, &v, NULL);
+    nr_case_part(o, "evidence", prc, v);
     v = NULL;
-    nr_case_part(o, "findings", nr_finding_list(rv, a, id, &v, NULL), v);
+    prc = nr_finding_list(rv, a, id, &v, NULL);
+    nr_case_part(o, "findings", prc, v);
     v = NULL;
-    nr_case_part(o, "panel", nr_panel_show(rv, a, id, &v, NULL), v);
+    prc = nr_panel_show(rv, a, id, &v, NULL);
+    nr_case_part(o, "panel", prc, v);
     {
         int64_t did = 0;
         v = NULL;
         if (nr_store_query_int(rv->st, NULL, &did,
                                "SELECT id FROM decisions WHERE case_id = ? ORDER BY id DESC "
                                "LIMIT 1",
-                               "i", id) == 0)
-            nr_case_part(o, "decision", nr_decision_show(rv, a, did, &v, NULL), v);
-        else
+                               "i", id) == 0) {
+            prc = nr_decision_show(rv, a, did, &v, NULL);
+            nr_case_part(o, "decision", prc, v);
+        } else {
             json_object_set_new(o, "decision", json_null());
+        }
     }
     v = NULL;
-    nr_case_part(o, "options", nr_case_options(rv, a, id, &v, NULL), v);
+    prc = nr_case_options(rv, a, id, &v, NULL);
+    nr_case_part(o, "options", prc, v);
     rc = 0;
     *out = o;
     o = NULL;
@@ -1005,8 +1009,7 @@ int nr_case_list(struct nr_review *rv, const struct nr_actor *a, const struct nr
                                "OR c.product_id = ?) ORDER BY c.id",
                                "ttttttii", f ? f->phase : NULL, f ? f->phase : NULL,
                                f ? f->sector : NULL, f ? f->sector : NULL, f ? f->trigger : NULL,
-                               f ? f->trigger : NULL, f ? f->product_id : 0,
-                               f ? f->product_id : 0);
+                               f ? f->trigger : NULL, f ? f->product_id : 0, f ? f->product_id : 0);
     if (rc)
         return rc;
     nr_arena_init(&ar);

@@ -10,7 +10,7 @@ unset NETREVIEW_USER NETREVIEW_DATA
 
 T=$(mktemp -d /tmp/nr-e2e-XXXXXX)
 export NETREVIEW_DB="$T/review.db"
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${NR_KEEP:-}" ] || rm -rf "$T"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
