@@ -26,7 +26,7 @@ run --as office case list
 run --as office case overdue
 run --as office case show 1
 run --as office decision list
-run --as bank-ops gate check --product "Orion Core Router"
+run --as bank-ops gate check --product "Halcyon Smart Meter Controller" --version 1.9.0
 run --as office audit verify
 cat <<EOF
 

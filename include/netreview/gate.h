@@ -33,6 +33,7 @@ struct nr_gate_answer {
     char version[129];
     int64_t decision_id; /* 0 when no decision applies */
     int64_t case_id;     /* the deciding case, or the open case when under review */
+    char case_ref[64];   /* its reference, "" when not named to the asker */
     char outcome[32];
     char valid_until[NR_DATE_STR];
     char conditions[512];

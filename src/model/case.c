@@ -834,7 +834,11 @@ static json_t *nr_case_json(struct nr_review *rv, const struct nr_case *c)
     json_object_set_new(o, "phase", nr_jstr(c->phase));
     json_object_set_new(o, "phase_entered_at", nr_jstr(c->phase_entered_at));
     json_object_set_new(o, "phase_due", nr_jstr(c->phase_due));
-    json_object_set_new(o, "clock", json_string(c->paused_on ? "paused" : "running"));
+    json_object_set_new(o, "clock",
+                        json_string(ph && ph->terminal            ? "stopped"
+                                    : c->paused_on                ? "paused"
+                                    : ph && ph->deadline_days > 0 ? "running"
+                                                                  : "none"));
     json_object_set_new(o, "paused_on", nr_jstr(c->paused_on));
     json_object_set_new(o, "overdue", json_boolean(overdue));
     json_object_set_new(o, "closed", json_boolean(ph && ph->terminal));

@@ -409,6 +409,7 @@ int nr_gate_check(struct nr_review *rv, const struct nr_actor *a, const struct n
     if (ans->status[0] == '\0')
         gate_copy(ans->status, sizeof(ans->status), "not_reviewed");
     gate_procurement(ans, &op, case_ref, decided_on, phase, known);
+    gate_copy(ans->case_ref, sizeof(ans->case_ref), case_ref);
     return 0;
 }
 
@@ -434,6 +435,7 @@ json_t *nr_gate_answer_json(const struct nr_gate_answer *ans)
     json_object_set_new(o, "version", gate_str(ans->version));
     json_object_set_new(o, "decision_id", gate_id(ans->decision_id));
     json_object_set_new(o, "case_id", gate_id(ans->case_id));
+    json_object_set_new(o, "case_ref", ans->case_ref[0] ? json_string(ans->case_ref) : json_null());
     json_object_set_new(o, "outcome", gate_str(ans->outcome));
     json_object_set_new(o, "valid_until", gate_str(ans->valid_until));
     json_object_set_new(o, "conditions", gate_str(ans->conditions));

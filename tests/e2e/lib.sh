@@ -102,3 +102,50 @@ setup_registry() {
   ok product add-version "Acme Router" 2.0.0
   ok product add-version "Acme Router" 2.1.0
 }
+
+# --- Helpers for whole reviews (0110 and later). ---
+
+# scores_file LEVEL [CONTROL_LEVEL]: a score --file document for every dimension of the
+# procedure in force, each at LEVEL (control at CONTROL_LEVEL when given), in $T/scores.json.
+scores_file() {
+  local level=$1 control=${2:-$1}
+  "$NETREVIEW_BIN" procedure show --json >"$T/procedure.json" || fail "procedure show"
+  jq --arg l "$level" --arg c "$control" \
+    '[.dimensions[] | {key: ., value: {level: (if . == "control" then $c else $l end),
+       reason: "based on the evaluation report"}}] | from_entries' "$T/procedure.json" >"$T/scores.json"
+}
+
+# to_experts CASE [LAB_USER LAB METHOD]: an accepted case through evaluation to expert_review:
+# the provider's commitment (user vendor), one task, its signed report, submit_to_experts.
+to_experts() {
+  local case=$1 labuser=${2:-lab1} lab=${3:-Lab One} method=${4:-lab_testing}
+  ok --as office case accept "$case"
+  ok --as vendor commitment sign "$case" --text "We commit to no backdoors and full cooperation."
+  ok --as office task assign "$case" --institution "$lab" --method "$method" --json
+  local task
+  task=$(jget .id)
+  ok --as "$labuser" task report "$task" --text "Evaluation report of case $case." --standards "GB/T 22239-2019"
+  ok --as office case submit_to_experts "$case"
+}
+
+# panel_scores CASE LEVEL [CONTROL_LEVEL [EXPERTS]]: form the panel of EXPERTS (default
+# expert1..expert5) and have each score every dimension; prints nothing, leaves the panel view.
+panel_scores() {
+  local case=$1 level=$2 control=${3:-$2} experts=${4:-expert1,expert2,expert3,expert4,expert5}
+  ok --as office panel form "$case" --experts "$experts"
+  scores_file "$level" "$control"
+  local e
+  for e in ${experts//,/ }; do
+    ok --as "$e" score submit "$case" --file "$T/scores.json"
+  done
+  ok --as office panel show "$case" --json
+}
+
+# gate_expect STATUS PROCUREMENT ARGS...: run `netreview ARGS... --json` (a gate check) and
+# compare the answer's status and procurement.
+gate_expect() {
+  local status=$1 procurement=$2
+  shift 2
+  ok "$@" --json
+  expect_eq "$(jget .status)/$(jget .procurement)" "$status/$procurement" "netreview $*"
+}
