@@ -27,7 +27,7 @@
     XX(EXISTS, "exists", "already exists")                                                         \
     XX(FORBIDDEN, "forbidden", "not permitted for this role")                                      \
     XX(PHASE, "phase_forbidden", "not permitted in this phase")                                    \
-    XX(PRECOND, "precondition_failed", "a required condition does not hold")                      \
+    XX(PRECOND, "precondition_failed", "a required condition does not hold")                       \
     XX(CONFLICT, "conflict_of_interest", "conflict of interest")                                   \
     XX(PARSE, "malformed", "malformed input")                                                      \
     XX(TOOBIG, "too_big", "input too large")                                                       \
@@ -105,7 +105,7 @@ struct nr_arena {
 
 void nr_arena_init(struct nr_arena *a);
 void nr_arena_release(struct nr_arena *a);
-void *nr_arena_alloc(struct nr_arena *a, size_t n); /* zeroed, 16-byte aligned */
+void *nr_arena_alloc(struct nr_arena *a, size_t n);       /* zeroed, 16-byte aligned */
 char *nr_arena_strdup(struct nr_arena *a, const char *s); /* NULL in, NULL out */
 char *nr_arena_strndup(struct nr_arena *a, const char *s, size_t n);
 char *nr_arena_printf(struct nr_arena *a, const char *fmt, ...)

@@ -53,12 +53,12 @@ const char *nr_role_name(int role);
 
 /* Conditions a transition may require, each evaluated by the workflow against the store. */
 #define NR_COND_MAP(XX)                                                                            \
-    XX(COMMITMENT_SIGNED, "commitment_signed")     /* R3: provider's signed commitment held */    \
-    XX(TASK_ASSIGNED, "task_assigned")             /* at least one evaluation task */             \
-    XX(ALL_TASKS_REPORTED, "all_tasks_reported")   /* R6: every task has a signed report */       \
-    XX(PANEL_COMPLETE, "panel_complete")           /* panel has panel.size active members */      \
-    XX(ALL_SCORED, "all_scored")                   /* R6: every member scored every dimension */  \
-    XX(DECISION_RECORDED, "decision_recorded")     /* a signed decision exists on the case */     \
+    XX(COMMITMENT_SIGNED, "commitment_signed")       /* R3: provider's signed commitment held */   \
+    XX(TASK_ASSIGNED, "task_assigned")               /* at least one evaluation task */            \
+    XX(ALL_TASKS_REPORTED, "all_tasks_reported")     /* R6: every task has a signed report */      \
+    XX(PANEL_COMPLETE, "panel_complete")             /* panel has panel.size active members */     \
+    XX(ALL_SCORED, "all_scored")                     /* R6: every member scored every dimension */ \
+    XX(DECISION_RECORDED, "decision_recorded")       /* a signed decision exists on the case */    \
     XX(NO_PENDING_MATERIALS, "no_pending_materials") /* the clock is not paused */
 
 enum nr_cond {
@@ -87,14 +87,14 @@ struct nr_phase {
 };
 
 struct nr_transition {
-    char *id;             /* "accept" */
-    char *title;          /* "Accept the case for review" */
-    char **from;          /* phase ids it may start from */
+    char *id;    /* "accept" */
+    char *title; /* "Accept the case for review" */
+    char **from; /* phase ids it may start from */
     size_t nfrom;
-    char *to;             /* phase id */
-    nr_role_set roles;    /* who may make it */
-    nr_cond_set conds;    /* what must hold */
-    unsigned needs;       /* NR_NEEDS_* */
+    char *to;          /* phase id */
+    nr_role_set roles; /* who may make it */
+    nr_cond_set conds; /* what must hold */
+    unsigned needs;    /* NR_NEEDS_* */
 };
 
 /* An action that does not change the phase: "task.assign", "score.submit", ... */
@@ -106,14 +106,14 @@ struct nr_action {
 };
 
 struct nr_trigger {
-    char *id;          /* "procurement_declaration" */
+    char *id; /* "procurement_declaration" */
     char *title;
     nr_role_set roles; /* who may raise it */
     char *phase;       /* phase a new case starts in */
 };
 
 struct nr_procedure {
-    char *id;       /* "cn-2017" */
+    char *id; /* "cn-2017" */
     char *title;
     char *calendar; /* calendar file name under calendars/, without ".json" */
     char *path;     /* file it was loaded from ("" when parsed from memory) */
@@ -136,11 +136,11 @@ struct nr_procedure {
     struct nr_trigger *triggers;
     size_t ntriggers;
 
-    int max_tasks;      /* evaluation tasks per case; 0 = no limit */
-    int panel_size;     /* members a complete panel has */
-    int fail_at;        /* index into scale: a dimension median at or above it recommends fail */
-    int conditions_at;  /* index into scale: at or above it recommends passed_with_conditions */
-    int validity_days;  /* default validity of a decision, in calendar days */
+    int max_tasks;     /* evaluation tasks per case; 0 = no limit */
+    int panel_size;    /* members a complete panel has */
+    int fail_at;       /* index into scale: a dimension median at or above it recommends fail */
+    int conditions_at; /* index into scale: at or above it recommends passed_with_conditions */
+    int validity_days; /* default validity of a decision, in calendar days */
 
     /* Added with the loader: text for people, parallel to dimensions ("" when the file gives
      * none), and the title each role carries in this procedure (NULL = the role's name), e.g.
@@ -171,8 +171,7 @@ bool nr_procedure_has_category(const struct nr_procedure *p, const char *categor
 bool nr_procedure_has_method(const struct nr_procedure *p, const char *method);
 bool nr_transition_from(const struct nr_transition *t, const char *phase);
 /* True when the action is allowed in phase (its phases list, or any non-terminal phase). */
-bool nr_action_in_phase(const struct nr_procedure *p, const struct nr_action *a,
-                        const char *phase);
+bool nr_action_in_phase(const struct nr_procedure *p, const struct nr_action *a, const char *phase);
 
 /* R6: the recommendation from per-dimension medians (indexes into the scale, one per dimension):
  * "failed" if any median >= fail_at, "passed_with_conditions" if any >= conditions_at, else

@@ -42,7 +42,7 @@ struct nr_review {
     enum nr_suite suite;
     char *data_dir;
     char *home;
-    uint8_t master_key[32];   /* seals evidence and users' private keys */
+    uint8_t master_key[32];    /* seals evidence and users' private keys */
     struct nr_key *office_key; /* signs decisions (R7) */
 };
 
@@ -61,7 +61,7 @@ void nr_review_close(struct nr_review *rv);
 struct nr_actor {
     int64_t user_id; /* 0 for the local administrator and the public */
     char login[64];
-    int role;        /* enum nr_role */
+    int role; /* enum nr_role */
     int64_t org_id;
     char org_kind[32];
     char sector[64];
@@ -113,8 +113,8 @@ int nr_user_sign(struct nr_review *rv, const struct nr_actor *a, const void *dat
 struct nr_product_spec {
     const char *name, *kind, *provider, *description, *cpe, *purl;
 };
-int nr_product_add(struct nr_review *rv, const struct nr_actor *a,
-                   const struct nr_product_spec *p, int64_t *id, struct nr_err *err);
+int nr_product_add(struct nr_review *rv, const struct nr_actor *a, const struct nr_product_spec *p,
+                   int64_t *id, struct nr_err *err);
 int nr_product_version_add(struct nr_review *rv, const struct nr_actor *a, int64_t product,
                            const char *version, const char *cpe, const char *purl,
                            struct nr_err *err);
@@ -127,8 +127,7 @@ struct nr_institution_spec {
     const char *org, *methods, *from, *until, *ref; /* methods: comma list of procedure methods */
 };
 int nr_institution_designate(struct nr_review *rv, const struct nr_actor *a,
-                             const struct nr_institution_spec *s, int64_t *id,
-                             struct nr_err *err);
+                             const struct nr_institution_spec *s, int64_t *id, struct nr_err *err);
 int nr_institution_list(struct nr_review *rv, json_t **out, struct nr_err *err);
 
 int nr_expert_appoint(struct nr_review *rv, const struct nr_actor *a, const char *login,
@@ -158,12 +157,12 @@ struct nr_case {
 };
 
 struct nr_case_spec {
-    const char *trigger;  /* a trigger id of the procedure */
-    const char *product;  /* product reference (nr_product_find) */
-    const char *versions; /* range expression, default "*" */
-    const char *title;    /* default "<product> <versions>" */
-    const char *sector;   /* default the raiser's sector */
-    const char *detail;   /* what the trigger says */
+    const char *trigger;    /* a trigger id of the procedure */
+    const char *product;    /* product reference (nr_product_find) */
+    const char *versions;   /* range expression, default "*" */
+    const char *title;      /* default "<product> <versions>" */
+    const char *sector;     /* default the raiser's sector */
+    const char *detail;     /* what the trigger says */
     const char *complaints; /* trigger "complaints": comma list of complaint ids to group */
     int64_t re_review_of;   /* trigger "re_review": the decided case */
 };
@@ -250,8 +249,8 @@ int nr_evidence_add(struct nr_review *rv, const struct nr_actor *a, int64_t case
 /* Decrypts evidence to out_fd; a read of confidential evidence is audited with its case (R11). */
 int nr_evidence_read(struct nr_review *rv, const struct nr_actor *a, int64_t evidence_id,
                      int out_fd, struct nr_err *err);
-int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
-                     json_t **out, struct nr_err *err);
+int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
+                     struct nr_err *err);
 
 struct nr_finding_spec {
     const char *category, *severity, *title, *detail, *evidence_ids, *source;
@@ -259,8 +258,8 @@ struct nr_finding_spec {
 };
 int nr_finding_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
                    const struct nr_finding_spec *s, int64_t *id, struct nr_err *err);
-int nr_finding_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
-                    json_t **out, struct nr_err *err);
+int nr_finding_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
+                    struct nr_err *err);
 
 /* ---- expert review (R6) ---- */
 /* Forms the panel from the named experts (comma list of logins) or, when NULL, from the whole
@@ -318,8 +317,7 @@ struct nr_declaration_spec {
 };
 /* A CII operator declares a procurement: the declaration and a case in scoping (R1). */
 int nr_declaration_file(struct nr_review *rv, const struct nr_actor *a,
-                        const struct nr_declaration_spec *s, int64_t *case_id,
-                        struct nr_err *err);
+                        const struct nr_declaration_spec *s, int64_t *case_id, struct nr_err *err);
 int nr_declaration_list(struct nr_review *rv, const struct nr_actor *a, json_t **out,
                         struct nr_err *err);
 

@@ -35,7 +35,7 @@
 struct nr_store;
 struct nr_stmt;
 
-#define NR_STORE_CREATE 0x1 /* create the database when it does not exist */
+#define NR_STORE_CREATE     0x1 /* create the database when it does not exist */
 #define NR_STORE_NO_MIGRATE 0x2 /* open without applying migrations (migrate command reports) */
 
 /* Opens url: a file path (SQLite), or "postgres://..." once that backend exists. */
@@ -82,8 +82,7 @@ int64_t nr_store_changes(struct nr_store *st);
  * of the first row (NR_ENOTFOUND when there is no row; *out of _text is malloc'd, caller frees,
  * NULL for SQL NULL); nr_store_prepare_bind returns a bound statement ready to step.
  */
-int nr_store_exec(struct nr_store *st, struct nr_err *err, const char *sql, const char *types,
-                  ...);
+int nr_store_exec(struct nr_store *st, struct nr_err *err, const char *sql, const char *types, ...);
 int nr_store_query_int(struct nr_store *st, struct nr_err *err, int64_t *out, const char *sql,
                        const char *types, ...);
 int nr_store_query_text(struct nr_store *st, struct nr_err *err, char **out, const char *sql,

@@ -16,14 +16,14 @@
 #include <stdbool.h>
 
 /* Exit codes, documented in `netreview --help`. */
-#define NR_EXIT_OK       0
-#define NR_EXIT_ERROR    1 /* anything not below */
-#define NR_EXIT_USAGE    2 /* bad command line */
-#define NR_EXIT_NOTFOUND 3 /* no such object (or not visible to you) */
-#define NR_EXIT_REFUSED  4 /* the procedure refuses: role, phase, condition, conflict */
+#define NR_EXIT_OK        0
+#define NR_EXIT_ERROR     1 /* anything not below */
+#define NR_EXIT_USAGE     2 /* bad command line */
+#define NR_EXIT_NOTFOUND  3 /* no such object (or not visible to you) */
+#define NR_EXIT_REFUSED   4 /* the procedure refuses: role, phase, condition, conflict */
 #define NR_EXIT_INTEGRITY 5 /* audit chain or signature does not verify */
-#define NR_EXIT_STORE    6 /* database or file system */
-#define NR_EXIT_INVALID  7 /* malformed input (procedure, file, value) */
+#define NR_EXIT_STORE     6 /* database or file system */
+#define NR_EXIT_INVALID   7 /* malformed input (procedure, file, value) */
 
 struct nr_cli {
     const char *db;       /* --db or NETREVIEW_DB */

@@ -130,11 +130,11 @@ static json_t *nr_procedure_json(const struct nr_procedure *p)
         for (int c = 0; c < NR_COND__COUNT; c++)
             if (t->conds & NR_COND_BIT(c))
                 json_array_append_new(conds, json_string(nr_cond_name(c)));
-        json_array_append_new(trans, json_pack("{s:s,s:o,s:s,s:o,s:o,s:b}", "id", t->id, "from",
-                                               nr_strings_json(t->from, t->nfrom), "to", t->to,
-                                               "roles", nr_roles_json(t->roles), "conditions",
-                                               conds, "needs_reason",
-                                               (t->needs & NR_NEEDS_REASON) != 0));
+        json_array_append_new(trans,
+                              json_pack("{s:s,s:o,s:s,s:o,s:o,s:b}", "id", t->id, "from",
+                                        nr_strings_json(t->from, t->nfrom), "to", t->to, "roles",
+                                        nr_roles_json(t->roles), "conditions", conds,
+                                        "needs_reason", (t->needs & NR_NEEDS_REASON) != 0));
     }
     for (size_t i = 0; i < p->ntriggers; i++)
         json_array_append_new(trig, json_pack("{s:s,s:o,s:s}", "id", p->triggers[i].id, "roles",
@@ -174,8 +174,8 @@ int nr_cli_procedure(struct nr_cli *cli, int argc, char **argv)
         rc = nr_procedure_load(&p, pos[1], &err);
         if (rc)
             return nr_cli_fail(cli, rc, &err);
-        printf("%s: procedure %s is valid (%zu phases, %zu transitions)\n", pos[1], p.id,
-               p.nphases, p.ntransitions);
+        printf("%s: procedure %s is valid (%zu phases, %zu transitions)\n", pos[1], p.id, p.nphases,
+               p.ntransitions);
         nr_procedure_release(&p);
         return NR_EXIT_OK;
     }
@@ -221,9 +221,8 @@ static const char nr_audit_usage[] =
 int nr_cli_audit(struct nr_cli *cli, int argc, char **argv)
 {
     const char *pos[1], *case_ref = NULL, *limit = NULL;
-    struct nr_opt opts[] = {{"case", true, &case_ref, NULL},
-                            {"limit", true, &limit, NULL},
-                            {NULL, false, NULL, NULL}};
+    struct nr_opt opts[] = {
+        {"case", true, &case_ref, NULL}, {"limit", true, &limit, NULL}, {NULL, false, NULL, NULL}};
     struct nr_err err;
     int npos, rc;
 
@@ -246,8 +245,8 @@ int nr_cli_audit(struct nr_cli *cli, int argc, char **argv)
                                         rc ? err.msg : NULL));
         if (rc == NR_ETAMPERED) {
             if (!cli->json)
-                fprintf(stderr, "netreview: audit chain broken at entry %lld: %s\n",
-                        (long long)bad, err.msg);
+                fprintf(stderr, "netreview: audit chain broken at entry %lld: %s\n", (long long)bad,
+                        err.msg);
             return NR_EXIT_INTEGRITY;
         }
         if (rc)
@@ -259,8 +258,7 @@ int nr_cli_audit(struct nr_cli *cli, int argc, char **argv)
     if (strcmp(pos[0], "log") == 0) {
         int64_t case_id = 0, n = 0;
         json_t *rows = NULL;
-        static const char *const cols[] = {"id", "at", "actor", "action", "object", "detail",
-                                           NULL};
+        static const char *const cols[] = {"id", "at", "actor", "action", "object", "detail", NULL};
         rc = nr_cli_open(cli, false);
         if (rc)
             return rc;

@@ -35,8 +35,8 @@ static const char nr_case_usage[] =
     "\n"
     "CASE is an id or a reference such as NR-2026-0003. Exit codes: see `netreview --help`.\n";
 
-static const char *const nr_case_columns[] = {"id",    "ref",       "phase", "phase_due",
-                                              "clock", "sector",    "trigger", "title", NULL};
+static const char *const nr_case_columns[] = {"id",     "ref",     "phase", "phase_due", "clock",
+                                              "sector", "trigger", "title", NULL};
 
 static int nr_case_arg(struct nr_cli *cli, const char *ref, int64_t *id)
 {
@@ -49,10 +49,11 @@ static int nr_case_arg(struct nr_cli *cli, const char *ref, int64_t *id)
 
 static void nr_print_case(json_t *c)
 {
-    const char *keys[] = {"ref", "title", "product", "versions", "procedure", "trigger",
-                          "trigger_detail", "sector", "phase", "phase_due", "clock",
-                          "scoping_result", "scoping_reason", "closed_reason", "watch_reason",
-                          "opened_at"};
+    const char *keys[] = {
+        "ref",      "title",          "product",        "versions",      "procedure",
+        "trigger",  "trigger_detail", "sector",         "phase",         "phase_due",
+        "clock",    "scoping_result", "scoping_reason", "closed_reason", "watch_reason",
+        "opened_at"};
     json_t *v, *row;
     size_t i;
 
@@ -95,7 +96,8 @@ static void nr_print_case(json_t *c)
         printf("\nfindings:\n");
         json_array_foreach(v, i, row)
         {
-            printf("  #%lld %-12s %-8s %s\n", (long long)json_integer_value(json_object_get(row, "id")),
+            printf("  #%lld %-12s %-8s %s\n",
+                   (long long)json_integer_value(json_object_get(row, "id")),
                    json_string_value(json_object_get(row, "category")),
                    json_string_value(json_object_get(row, "severity")),
                    json_string_value(json_object_get(row, "title")));
@@ -237,9 +239,8 @@ static int nr_case_list_cmd(struct nr_cli *cli, int argc, char **argv, bool over
     if (cli->json) {
         nr_cli_print_json(rows);
     } else {
-        static const char *const overdue_cols[] = {"id",    "ref",    "phase", "phase_due",
-                                                   "working_days_overdue", "sector", "title",
-                                                   NULL};
+        static const char *const overdue_cols[] = {
+            "id", "ref", "phase", "phase_due", "working_days_overdue", "sector", "title", NULL};
         nr_cli_print_table(rows, overdue_cmd ? overdue_cols : nr_case_columns);
         json_decref(rows);
     }

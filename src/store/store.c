@@ -112,8 +112,10 @@ int nr_store_migrate(struct nr_store *st, int *applied, struct nr_err *err)
         nr_free(sql);
         nr_time_fmt(nr_time_now(), now);
         if (rc == 0)
-            rc = nr_store_exec(st, err, "INSERT INTO schema_migrations (version, applied_at) "
-                                        "VALUES (?, ?)", "it", (int64_t)v, now);
+            rc = nr_store_exec(st, err,
+                               "INSERT INTO schema_migrations (version, applied_at) "
+                               "VALUES (?, ?)",
+                               "it", (int64_t)v, now);
         if (rc == 0)
             rc = nr_store_commit(st, err);
         if (rc) {
@@ -160,8 +162,7 @@ void nr_store_rollback(struct nr_store *st)
         st->be->rollback(st);
 }
 
-int nr_store_prepare(struct nr_store *st, const char *sql, struct nr_stmt **out,
-                     struct nr_err *err)
+int nr_store_prepare(struct nr_store *st, const char *sql, struct nr_stmt **out, struct nr_err *err)
 {
     return st->be->prepare(st, sql, out, err);
 }
@@ -268,8 +269,7 @@ int nr_store_prepare_bind(struct nr_store *st, struct nr_err *err, struct nr_stm
     return rc;
 }
 
-int nr_store_exec(struct nr_store *st, struct nr_err *err, const char *sql, const char *types,
-                  ...)
+int nr_store_exec(struct nr_store *st, struct nr_err *err, const char *sql, const char *types, ...)
 {
     struct nr_stmt *s;
     va_list ap;

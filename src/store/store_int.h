@@ -34,8 +34,8 @@ struct nr__store_backend {
 
 struct nr_store {
     const struct nr__store_backend *be;
-    void *conn;     /* the backend's connection */
-    int txn_depth;  /* nested begin calls share the outermost transaction */
+    void *conn;    /* the backend's connection */
+    int txn_depth; /* nested begin calls share the outermost transaction */
     bool txn_failed;
 };
 
