@@ -206,6 +206,14 @@ int nr_case_transition(struct nr_review *rv, const struct nr_actor *a, int64_t c
 int nr_case_options(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
                     struct nr_err *err);
 
+/* R14: flags the decided cases of a product for re-review (watch_reason, an audit entry each).
+ * version NULL flags every decided case of the product; otherwise only those whose decision
+ * does not cover it (a new version) when `uncovered_only`, or covers it (a complaint about it).
+ * Runs inside the caller's transaction. *flagged gets how many cases were flagged. */
+int nr__case_watch(struct nr_review *rv, const struct nr_actor *a, int64_t product_id,
+                   const char *version, bool uncovered_only, const char *reason, int *flagged,
+                   struct nr_err *err);
+
 /* ---- deadlines (R13) ---- */
 int nr_materials_request(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
                          const char *what, struct nr_err *err);

@@ -308,6 +308,19 @@ static int nr_case_enter_phase(struct nr_review *rv, const struct nr_actor *a, i
     return rc;
 }
 
+/* A sector as the registry writes it (orgs.sector): what the departments' need-to-know compares
+ * against, so a case with any other text would be invisible to every department (R8). */
+static bool nr_sector_word(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 63)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
+            return false;
+    return true;
+}
+
 static bool nr_trigger_allowed(const struct nr_trigger *t, const struct nr_actor *a)
 {
     return (t->roles & NR_ROLE_BIT(a->role)) != 0;
@@ -404,6 +417,19 @@ int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr
         nr_roles_text(trig->roles, roles, sizeof(roles));
         rc = nr_err_set(err, NR_EFORBIDDEN, "trigger", "role %s may not raise %s (allowed: %s)",
                         nr_role_name(a->role), trig->id, roles);
+        goto out;
+    }
+    if (sector && !nr_sector_word(sector)) {
+        rc = nr_err_set(err, NR_EINVAL, "sector",
+                        "sector %.80s is not a lower-case word of a-z and _ (at most 63 bytes)",
+                        sector);
+        goto out;
+    }
+    /* R8: a sector department raises the reviews of its own sector only. */
+    if (a->role == NR_ROLE_SECTOR_DEPT && !nr_str_eq(sector, a->sector)) {
+        rc = nr_err_set(err, NR_EFORBIDDEN, "sector",
+                        "a sector department raises cases of its own sector %s, not of %s",
+                        a->sector, sector ? sector : "(none)");
         goto out;
     }
     if (sp->product == NULL || *sp->product == '\0') {
@@ -528,6 +554,62 @@ out_notxn:
     nr_stmt_free(s);
     nr_arena_release(&ar);
     return rc;
+}
+
+/* ---- continuous monitoring (R14) ---- */
+
+int nr__case_watch(struct nr_review *rv, const struct nr_actor *a, int64_t product_id,
+                   const char *version, bool uncovered_only, const char *reason, int *flagged,
+                   struct nr_err *err)
+{
+    struct nr_stmt *s = NULL;
+    int64_t ids[256];
+    int n = 0, rc;
+
+    if (flagged)
+        *flagged = 0;
+    /* Cases with a decision in force: the phases where the procedure keeps decisions valid. */
+    rc = nr_store_prepare_bind(rv->st, err, &s,
+                               "SELECT c.id, c.phase, d.versions FROM cases c JOIN decisions d ON "
+                               "d.case_id = c.id AND d.status = 'active' WHERE c.product_id = ? "
+                               "ORDER BY c.id",
+                               "i", product_id);
+    if (rc)
+        return rc;
+    while (n < (int)NR_ARRAY_LEN(ids) && (rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
+        const struct nr_phase *ph = nr_procedure_phase(&rv->proc, nr_stmt_text(s, 1));
+        bool covers = true;
+        if (ph == NULL || !ph->decision_valid)
+            continue;
+        if (version) {
+            struct nr_range r;
+            nr_range_init(&r);
+            covers = nr_range_parse(&r, nr_stmt_text(s, 2), NULL) == 0 &&
+                     nr_range_match(&r, version);
+            nr_range_release(&r);
+        }
+        if (version && covers == uncovered_only)
+            continue;
+        ids[n++] = nr_stmt_int(s, 0);
+    }
+    nr_stmt_free(s);
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        char obj[32], now[NR_TIME_STR];
+        nr_time_fmt(nr_time_now(), now);
+        snprintf(obj, sizeof(obj), "case:%lld", (long long)ids[i]);
+        rc = nr_store_exec(rv->st, err,
+                           "UPDATE cases SET watch_reason = ?, updated_at = ? WHERE id = ?", "tti",
+                           reason, now, ids[i]);
+        if (rc == 0)
+            rc = nr_audit_append(rv, a, "case.watch", ids[i], obj, reason, err);
+        if (rc)
+            return rc;
+    }
+    if (flagged)
+        *flagged = n;
+    return 0;
 }
 
 /* ---- transitions ---- */
@@ -712,7 +794,9 @@ int nr_case_transition(struct nr_review *rv, const struct nr_actor *a, int64_t c
     }
     if (rc)
         goto out;
-    if (strcmp(c.phase, "scoping") == 0) {
+    /* Only a transition the protection department makes is a determination: a case withdrawn
+     * in scoping was never scoped. */
+    if (strcmp(c.phase, "scoping") == 0 && (t->roles & NR_ROLE_BIT(NR_ROLE_PROTECTION_DEPT))) {
         /* R1: the protection department's determination and its reasons stay on the case. */
         rc = nr_store_exec(
             rv->st, err, "UPDATE cases SET scoping_result = ?, scoping_reason = ? WHERE id = ?",

@@ -228,6 +228,13 @@ int nr_complaint_file(struct nr_review *rv, const struct nr_actor *a,
         detail = nr_asprintf("product_name=%.200s version=%s", product_name,
                              intake_has(sp->version) ? sp->version : "-");
     rc = nr_audit_append(rv, a, "complaint.file", 0, object, detail, err);
+    /* R14: a new complaint about a product that passed flags its decision for re-review. */
+    if (rc == 0 && product) {
+        char *why = nr_asprintf("re-review suggested: complaint %lld filed", (long long)new_id);
+        rc = nr__case_watch(rv, a, product, intake_has(sp->version) ? sp->version : NULL, false,
+                            why, NULL, err);
+        nr_free(why);
+    }
 out:
     rc = intake_finish(rv, rc, err);
     nr_free(detail);

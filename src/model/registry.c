@@ -1274,6 +1274,12 @@ int nr_product_version_add(struct nr_review *rv, const struct nr_actor *a, int64
             reg_detail("version=%s cpe=%s purl=%s", version, cpe ? cpe : "-", purl ? purl : "-");
         rc = nr_audit_append(rv, a, "product.version_add", 0, object, detail, err);
     }
+    /* R14: a new version that no decision in force covers flags the product for re-review. */
+    if (rc == 0) {
+        char *why = nr_asprintf("re-review suggested: new version %s is not covered", version);
+        rc = nr__case_watch(rv, a, product, version, true, why, NULL, err);
+        nr_free(why);
+    }
     rc = reg_finish(rv, rc, err);
 out_free:
     nr_free(cpe);

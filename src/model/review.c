@@ -371,6 +371,25 @@ static void nr_audit_hash(struct nr_review *rv, const struct nr_buf *b, char out
 
 #define NR_AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* Reads the recorded head "ID:HASH" of the chain; false when there is none or it is malformed. */
+static bool nr_audit_head(struct nr_review *rv, int64_t *id, char hash[65])
+{
+    char *head = NULL, *end = NULL;
+    long long v;
+    bool ok = false;
+
+    if (nr_store_setting_get(rv->st, "audit_head", &head, NULL) == 0 && head) {
+        v = strtoll(head, &end, 10);
+        if (v > 0 && end && *end == ':' && strlen(end + 1) == 64) {
+            *id = v;
+            memcpy(hash, end + 1, 65);
+            ok = true;
+        }
+    }
+    nr_free(head);
+    return ok;
+}
+
 int nr_audit_append(struct nr_review *rv, const struct nr_actor *a, const char *action,
                     int64_t case_id, const char *object, const char *detail, struct nr_err *err)
 {
@@ -381,15 +400,23 @@ int nr_audit_append(struct nr_review *rv, const struct nr_actor *a, const char *
     int rc;
 
     nr_buf_init(&b, 1 << 20);
-    rc = nr_store_prepare(rv->st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &s, err);
-    if (rc)
-        goto out;
-    rc = nr_stmt_step(s, err);
-    if (rc == NR_STORE_ROW) {
-        id = nr_stmt_int(s, 0) + 1;
-        snprintf(prev, sizeof(prev), "%s", nr_stmt_text(s, 1));
-    } else if (rc < 0) {
-        goto out;
+    /* R11: the chain continues from the recorded head, not from whatever row is last, so that
+     * entries cut off the end stay visible to nr_audit_verify after the next append (chaining
+     * from the last row would silently re-use their ids and hide the cut). */
+    if (nr_audit_head(rv, &id, prev)) {
+        id++;
+    } else {
+        rc = nr_store_prepare(rv->st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &s,
+                              err);
+        if (rc)
+            goto out;
+        rc = nr_stmt_step(s, err);
+        if (rc == NR_STORE_ROW) {
+            id = nr_stmt_int(s, 0) + 1;
+            snprintf(prev, sizeof(prev), "%s", nr_stmt_text(s, 1));
+        } else if (rc < 0) {
+            goto out;
+        }
     }
     nr_time_fmt(nr_time_now(), now);
     nr_audit_text(&b, prev, id, now, a->user_id, a->login, action, case_id, object, detail);

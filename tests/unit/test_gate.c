@@ -470,9 +470,10 @@ static void test_lookup(void **state)
     assert_true(json_is_null(json_object_get(j, "version")));
     assert_true(json_is_null(json_object_get(j, "decision_id")));
     assert_true(json_is_null(json_object_get(j, "case_id")));
+    assert_true(json_is_null(json_object_get(j, "case_ref")));
     assert_true(json_is_null(json_object_get(j, "outcome")));
     assert_true(json_is_null(json_object_get(j, "valid_until")));
-    assert_int_equal(json_object_size(j), 11);
+    assert_int_equal(json_object_size(j), 12);
     json_decref(j);
     nr_fixture_close(&w.fx);
 }
