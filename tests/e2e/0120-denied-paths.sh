@@ -74,9 +74,11 @@ unchanged refused 4 "the designation of Lab Three is not in force on 2026-03-02 
   --as office task assign "$case" --institution "Lab Three" --method lab_testing
 unchanged refused 7 "procedure cn-2017 has no evaluation method security_questionnaire" \
   --as office task assign "$case" --institution "Lab One" --method security_questionnaire
-unchanged refused 4 "role institution may not task.assign" --as lab1 task assign "$case" --institution "Lab One" --method lab_testing
+# An institution sees only the cases it is assigned to (R11).
+unchanged refused 3 "no case $case" --as lab1 task assign "$case" --institution "Lab One" --method lab_testing
 ok --as office task assign "$case" --institution "Lab One" --method lab_testing --json
 task=$(jget .id)
+unchanged refused 4 "role institution may not task.assign" --as lab1 task assign "$case" --institution "Lab One" --method lab_testing
 unchanged refused 4 "cannot submit_to_experts: 0 of 1 evaluation tasks have a signed report \(all_tasks_reported\)" \
   --as office case submit_to_experts "$case"
 # Another institution cannot see, let alone sign, Lab One's task.
