@@ -110,6 +110,7 @@ struct nr_trigger {
     char *title;
     nr_role_set roles; /* who may raise it */
     char *phase;       /* phase a new case starts in */
+    bool declaration;  /* raised only through a procurement declaration (R1) */
 };
 
 struct nr_procedure {

@@ -165,6 +165,7 @@ struct nr_case_spec {
     const char *detail;     /* what the trigger says */
     const char *complaints; /* trigger "complaints": comma list of complaint ids to group */
     int64_t re_review_of;   /* trigger "re_review": the decided case */
+    bool declared; /* set by nr_declaration_file: "declaration" triggers are raised only by it */
 };
 int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr_case_spec *s,
                  int64_t *id, struct nr_err *err);
@@ -322,8 +323,11 @@ int nr_complaint_list(struct nr_review *rv, const struct nr_actor *a, json_t **o
                       struct nr_err *err);
 struct nr_declaration_spec {
     const char *product, *versions, *purpose, *contract_ref;
+    bool national_security; /* for a national-security or public-interest system */
 };
-/* A CII operator declares a procurement: the declaration and a case in scoping (R1). */
+/* A CII operator declares a procurement: the declaration and a case in scoping (R1). A
+ * national-security system is always in scope: its case starts after scoping, through the
+ * procedure's national_security_procurement trigger, with the scoping result recorded. */
 int nr_declaration_file(struct nr_review *rv, const struct nr_actor *a,
                         const struct nr_declaration_spec *s, int64_t *case_id, struct nr_err *err);
 int nr_declaration_list(struct nr_review *rv, const struct nr_actor *a, json_t **out,

@@ -29,6 +29,7 @@
 
 #include "netreview/core.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -89,6 +90,16 @@ int nr_store_query_text(struct nr_store *st, struct nr_err *err, char **out, con
                         const char *types, ...);
 int nr_store_prepare_bind(struct nr_store *st, struct nr_err *err, struct nr_stmt **out,
                           const char *sql, const char *types, ...);
+
+/*
+ * Rows as JSON objects keyed by column name, the form every list of the CLI and API prints.
+ * `types` has one letter per column: 'i' integer, 'b' boolean (0/1), 't' text; SQL NULL is
+ * null whatever the letter. The letters are explicit because engines differ in what they report
+ * about a column's type. nr_stmt_row_json reads the current row; nr_stmt_rows_json steps s to
+ * its end appending one object per row to arr (it does not free s).
+ */
+json_t *nr_stmt_row_json(struct nr_stmt *s, const char *types);
+int nr_stmt_rows_json(struct nr_stmt *s, const char *types, json_t *arr, struct nr_err *err);
 
 /* Settings: a key/value table for installation-wide facts (crypto suite, office key id...). */
 int nr_store_setting_get(struct nr_store *st, const char *key, char **value, struct nr_err *err);

@@ -155,7 +155,7 @@ int nr_cli_complaint(struct nr_cli *cli, int argc, char **argv)
 
 static const char nr_declaration_usage[] =
     "usage: netreview declaration file --product P --versions EXPR [--purpose TEXT]\n"
-    "                                  [--contract REF] --as USER\n"
+    "                                  [--contract REF] [--national-security] --as USER\n"
     "       netreview declaration list --as USER\n"
     "\n"
     "file   a CII operator declares a procurement (R1): the declaration and a case in phase\n"
@@ -166,6 +166,8 @@ static const char nr_declaration_usage[] =
     "                   \">=2.0 <3.0\", \"2.1.* || 3.0.0\"\n"
     "       --purpose   what the product is procured for (optional, up to 16 KiB)\n"
     "       --contract  the procurement's contract or tender reference (optional)\n"
+    "       --national-security  for a national-security or public-interest system: always\n"
+    "                   in scope (R1), so the case skips scoping and starts in acceptance\n"
     "       Only users of an operator registered as CII may declare.\n"
     "list   declarations: an operator's own; a protection or sector department's sector; all\n"
     "       for the office and the committee\n"
@@ -179,11 +181,11 @@ static const char *const nr_declaration_columns[] = {"id",       "declared_at", 
 static int nr_declaration_file_cmd(struct nr_cli *cli, int argc, char **argv)
 {
     const char *product = NULL, *versions = NULL, *purpose = NULL, *contract = NULL, *pos[1];
-    struct nr_opt opts[] = {{"product", true, &product, NULL},
-                            {"versions", true, &versions, NULL},
-                            {"purpose", true, &purpose, NULL},
-                            {"contract", true, &contract, NULL},
-                            {NULL, false, NULL, NULL}};
+    bool national = false;
+    struct nr_opt opts[] = {
+        {"national-security", false, NULL, &national}, {"product", true, &product, NULL},
+        {"versions", true, &versions, NULL},           {"purpose", true, &purpose, NULL},
+        {"contract", true, &contract, NULL},           {NULL, false, NULL, NULL}};
     struct nr_declaration_spec spec;
     struct nr_arena ar;
     struct nr_case c;
@@ -207,6 +209,7 @@ static int nr_declaration_file_cmd(struct nr_cli *cli, int argc, char **argv)
     spec.versions = versions;
     spec.purpose = purpose;
     spec.contract_ref = contract;
+    spec.national_security = national;
     nr_err_init(&err);
     rc = nr_declaration_file(&cli->rv, &cli->actor, &spec, &case_id, &err);
     if (rc)

@@ -59,6 +59,16 @@ static void nr_case_from_row(struct nr_arena *ar, struct nr_stmt *s, struct nr_c
     c->updated_at = nr_col(ar, s, 24);
 }
 
+/* True for NULL, "" and text of spaces only: none of them is a written reason. */
+static bool nr_blank(const char *s)
+{
+    if (s)
+        for (; *s; s++)
+            if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+                return false;
+    return true;
+}
+
 static bool nr_str_eq(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
@@ -432,6 +442,13 @@ int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr
                         a->sector, sector ? sector : "(none)");
         goto out;
     }
+    /* R1: such a case comes with its procurement declaration (and its CII check). */
+    if (trig->declaration && !sp->declared) {
+        rc = nr_err_set(err, NR_EFORBIDDEN, "trigger",
+                        "an operator raises a case by declaring the procurement "
+                        "(netreview declaration file)");
+        goto out;
+    }
     if (sp->product == NULL || *sp->product == '\0') {
         rc = nr_err_set(err, NR_EINVAL, "product", "a case needs the product under review");
         goto out;
@@ -584,8 +601,8 @@ int nr__case_watch(struct nr_review *rv, const struct nr_actor *a, int64_t produ
         if (version) {
             struct nr_range r;
             nr_range_init(&r);
-            covers = nr_range_parse(&r, nr_stmt_text(s, 2), NULL) == 0 &&
-                     nr_range_match(&r, version);
+            covers =
+                nr_range_parse(&r, nr_stmt_text(s, 2), NULL) == 0 && nr_range_match(&r, version);
             nr_range_release(&r);
         }
         if (version && covers == uncovered_only)
@@ -757,7 +774,7 @@ int nr_case_transition(struct nr_review *rv, const struct nr_actor *a, int64_t c
     rc = nr_transition_allowed(rv, a, &c, t, err);
     if (rc)
         goto out;
-    if ((t->needs & NR_NEEDS_REASON) && (reason == NULL || *reason == '\0')) {
+    if ((t->needs & NR_NEEDS_REASON) && nr_blank(reason)) {
         rc = nr_err_set(err, NR_EINVAL, "reason", "%s needs a written reason (--reason)", t->id);
         goto out;
     }
@@ -935,9 +952,9 @@ static json_t *nr_case_json(struct nr_review *rv, const struct nr_case *c)
     return o;
 }
 
-/* Rows of a simple query as objects keyed by column name. */
-static int nr_rows_json(struct nr_review *rv, const char *sql, int64_t id, json_t **out,
-                        struct nr_err *err)
+/* Rows of a query on one case id as objects keyed by column name (types: store.h). */
+static int nr_rows_json(struct nr_review *rv, const char *sql, const char *types, int64_t id,
+                        json_t **out, struct nr_err *err)
 {
     struct nr_stmt *s = NULL;
     json_t *rows;
@@ -945,25 +962,9 @@ static int nr_rows_json(struct nr_review *rv, const char *sql, int64_t id, json_
     if (rc)
         return rc;
     rows = json_array();
-    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
-        json_t *o = json_object();
-        for (int i = 0; i < nr_stmt_columns(s); i++) {
-            const char *name = nr_stmt_column_name(s, i);
-            const char *v = nr_stmt_text(s, i);
-            size_t n = strlen(name);
-            if (nr_stmt_is_null(s, i))
-                json_object_set_new(o, name, json_null());
-            else if (strcmp(name, "id") == 0 || strcmp(name, "days") == 0 ||
-                     strcmp(name, "paused_days") == 0 ||
-                     (n > 3 && strcmp(name + n - 3, "_id") == 0 && strcmp(name, "key_id") != 0))
-                json_object_set_new(o, name, json_integer(nr_stmt_int(s, i)));
-            else
-                json_object_set_new(o, name, json_string(v));
-        }
-        json_array_append_new(rows, o);
-    }
+    rc = nr_stmt_rows_json(s, types, rows, err);
     nr_stmt_free(s);
-    if (rc < 0) {
+    if (rc) {
         json_decref(rows);
         return rc;
     }
@@ -1008,28 +1009,28 @@ int nr_case_show(struct nr_review *rv, const struct nr_actor *a, int64_t id, jso
     rc = nr_rows_json(rv,
                       "SELECT phase, transition, reason, entered_at, due, left_at FROM case_phases "
                       "WHERE case_id = ? ORDER BY id",
-                      id, &v, err);
+                      "tttttt", id, &v, err);
     if (rc)
         goto out;
     json_object_set_new(o, "phases", v);
     rc = nr_rows_json(rv,
                       "SELECT id, phase, what, requested_at, received_at, paused_days FROM "
                       "material_requests WHERE case_id = ? ORDER BY id",
-                      id, &v, err);
+                      "itttti", id, &v, err);
     if (rc)
         goto out;
     json_object_set_new(o, "material_requests", v);
     rc = nr_rows_json(rv,
                       "SELECT phase, days, reason, at, old_due, new_due FROM extensions WHERE "
                       "case_id = ? ORDER BY id",
-                      id, &v, err);
+                      "titttt", id, &v, err);
     if (rc)
         goto out;
     json_object_set_new(o, "extensions", v);
     rc = nr_rows_json(rv,
                       "SELECT c.id, u.login AS signed_by, c.text_hash, c.key_id, c.signed_at FROM "
                       "commitments c JOIN users u ON u.id = c.signed_by WHERE c.case_id = ?",
-                      id, &v, err);
+                      "itttt", id, &v, err);
     if (rc)
         goto out;
     json_object_set_new(o, "commitment",
@@ -1037,7 +1038,7 @@ int nr_case_show(struct nr_review *rv, const struct nr_actor *a, int64_t id, jso
     json_decref(v);
     rc = nr_rows_json(rv,
                       "SELECT id, text, received_at FROM complaints WHERE case_id = ? ORDER BY id",
-                      id, &v, err);
+                      "itt", id, &v, err);
     if (rc)
         goto out;
     json_object_set_new(o, "complaints", v);

@@ -21,6 +21,16 @@ static int nr_finish(struct nr_review *rv, int rc, struct nr_err *err)
     return rc;
 }
 
+/* True for NULL, "" and text of spaces only: none of them says anything. */
+static bool nr_blank(const char *s)
+{
+    if (s)
+        for (; *s; s++)
+            if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+                return false;
+    return true;
+}
+
 static void nr_case_obj(char *out, size_t n, int64_t id)
 {
     snprintf(out, n, "case:%lld", (long long)id);
@@ -34,7 +44,7 @@ int nr_materials_request(struct nr_review *rv, const struct nr_actor *a, int64_t
     char now[NR_TIME_STR], today[NR_DATE_STR], obj[32];
     int rc;
 
-    if (what == NULL || *what == '\0')
+    if (nr_blank(what))
         return nr_err_set(err, NR_EINVAL, "what", "say which materials are requested (--what)");
     if (strlen(what) > NR_WHAT_MAX)
         return nr_err_set(err, NR_ETOOBIG, "what", "request is longer than 16 KiB");
@@ -150,7 +160,7 @@ int nr_deadline_extend(struct nr_review *rv, const struct nr_actor *a, int64_t c
         return nr_err_set(err, NR_EINVAL, "days", "an extension is 1 to 250 working days, not %d",
                           days);
     /* R13: an extension needs a recorded reason. */
-    if (reason == NULL || *reason == '\0')
+    if (nr_blank(reason))
         return nr_err_set(err, NR_EINVAL, "reason", "an extension needs a reason (--reason)");
     if (strlen(reason) > NR_WHAT_MAX)
         return nr_err_set(err, NR_ETOOBIG, "reason", "reason is longer than 16 KiB");

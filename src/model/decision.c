@@ -152,32 +152,6 @@ static json_t *dec_jstr(const char *s)
     return j ? j : json_null();
 }
 
-static bool dec_is_int_column(const char *name)
-{
-    return strcmp(name, "id") == 0 || strcmp(name, "case_id") == 0 ||
-           strcmp(name, "product_id") == 0;
-}
-
-/* One row as an object keyed by column names; the id columns are integers. */
-static json_t *dec_row_json(struct nr_stmt *s, int ncols)
-{
-    json_t *o = json_object();
-
-    for (int i = 0; i < ncols; i++) {
-        const char *name = nr_stmt_column_name(s, i);
-        json_t *v;
-
-        if (nr_stmt_is_null(s, i))
-            v = json_null();
-        else if (dec_is_int_column(name))
-            v = json_integer(nr_stmt_int(s, i));
-        else
-            v = dec_jstr(nr_stmt_text(s, i));
-        json_object_set_new(o, name, v);
-    }
-    return o;
-}
-
 static bool dec_sector_ok(const char *s, size_t n)
 {
     if (n == 0 || n > 63)
@@ -756,6 +730,8 @@ enum {
     DEC_COL_SIGNATURE = 26,
     DEC_SHOWN = 25
 };
+/* Types of the DEC_SHOWN columns (store.h nr_stmt_row_json). */
+#define DEC_SHOWN_TYPES "iitittttttttttttttttttttt"
 
 /* May the actor see the decision on the current row? The office and committee, the published
  * audience (decision_int.h), and anyone who may see the case itself unless it is internal. */
@@ -782,7 +758,7 @@ static bool dec_row_visible(struct nr_review *rv, const struct nr_actor *a,
 
 static json_t *dec_row_out(struct nr_stmt *s)
 {
-    json_t *o = dec_row_json(s, DEC_SHOWN);
+    json_t *o = nr_stmt_row_json(s, DEC_SHOWN_TYPES);
     bool published =
         !nr_stmt_is_null(s, DEC_COL_PUBLISHED_AT) && nr_stmt_is_null(s, DEC_COL_WITHDRAWN_AT);
     json_object_set_new(o, "published", json_boolean(published));

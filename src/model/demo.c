@@ -1026,11 +1026,11 @@ static int demo_complaint(struct demo *d, const char *login, const char *product
     return rc ? demo_fail(d, rc, "a complaint", &e) : 0;
 }
 
-static int demo_declare(struct demo *d, const char *login, const char *product,
-                        const char *versions, const char *purpose, const char *contract,
-                        int64_t *case_id)
+static int demo_declare_as(struct demo *d, const char *login, const char *product,
+                           const char *versions, const char *purpose, const char *contract,
+                           bool national_security, int64_t *case_id)
 {
-    struct nr_declaration_spec s = {product, versions, purpose, contract};
+    struct nr_declaration_spec s = {product, versions, purpose, contract, national_security};
     struct nr_actor a;
     struct nr_err e;
     char what[200];
@@ -1045,6 +1045,13 @@ static int demo_declare(struct demo *d, const char *login, const char *product,
         return demo_fail(d, rc, what, &e);
     }
     return 0;
+}
+
+static int demo_declare(struct demo *d, const char *login, const char *product,
+                        const char *versions, const char *purpose, const char *contract,
+                        int64_t *case_id)
+{
+    return demo_declare_as(d, login, product, versions, purpose, contract, false, case_id);
 }
 
 /* ---- the cases ---- */
@@ -1081,6 +1088,11 @@ static int demo_intake_cases(struct demo *d)
                        "Collects logs from office IT only; no connection to dispatch, control "
                        "or metering systems.",
                        NULL);
+    /* R1: for a national-security system the procurement is always in scope: no scoping. */
+    if (rc == 0 && nr_procedure_trigger(&d->rv->proc, "national_security_procurement"))
+        rc = demo_declare_as(d, "grid-ops", "Halcyon Substation RTU", "2.3.*",
+                             "Remote terminal units for the dispatch network of the national grid.",
+                             "EGP-OT-2026-11", true, &id);
     if (rc)
         return rc;
 

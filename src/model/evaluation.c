@@ -156,32 +156,6 @@ bool nr__eval_in_force(const char *from, const char *until, int32_t today)
     return true;
 }
 
-int nr__eval_rows_json(struct nr_stmt *s, const char *types, json_t *arr, struct nr_err *err)
-{
-    int rc;
-
-    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
-        json_t *o = json_object();
-        int ncol = nr_stmt_columns(s);
-        assert((int)strlen(types) == ncol); /* one letter per column */
-        for (int i = 0; types[i] && i < ncol; i++) {
-            json_t *v = NULL;
-            if (nr_stmt_is_null(s, i))
-                v = json_null();
-            else if (types[i] == 'i')
-                v = json_integer(nr_stmt_int(s, i));
-            else if (types[i] == 'b')
-                v = json_boolean(nr_stmt_int(s, i) != 0);
-            else
-                v = json_string(nr_stmt_text(s, i));
-            /* Inputs are checked for UTF-8; a row written around this module may not be. */
-            json_object_set_new(o, nr_stmt_column_name(s, i), v ? v : json_null());
-        }
-        json_array_append_new(arr, o);
-    }
-    return rc < 0 ? rc : 0;
-}
-
 int nr__eval_hash_hex(struct nr_review *rv, const void *data, size_t len,
                       char hex[2 * NR_HASH_LEN + 1], struct nr_err *err)
 {
@@ -710,7 +684,7 @@ int nr_task_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id
     if (rc)
         goto out;
     rows = json_array();
-    rc = nr__eval_rows_json(s, "iiittttttttttttt", rows, err);
+    rc = nr_stmt_rows_json(s, "iiittttttttttttt", rows, err);
     if (rc)
         goto out;
     if (!nr_reports_readable(rv, a, case_id)) {
@@ -1335,7 +1309,7 @@ int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t cas
     if (rc)
         goto out;
     rows = json_array();
-    rc = nr__eval_rows_json(s, "iiititttbtt", rows, err);
+    rc = nr_stmt_rows_json(s, "iiititttbtt", rows, err);
     if (rc)
         goto out;
     *out = rows;
@@ -1564,7 +1538,7 @@ int nr_finding_list(struct nr_review *rv, const struct nr_actor *a, int64_t case
     if (rc)
         goto out;
     rows = json_array();
-    rc = nr__eval_rows_json(s, "iiitttttttt", rows, err);
+    rc = nr_stmt_rows_json(s, "iiitttttttt", rows, err);
     if (rc)
         goto out;
     *out = rows;

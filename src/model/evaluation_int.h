@@ -27,10 +27,6 @@ void nr__eval_clock(int32_t *today, char date[NR_DATE_STR], char now[NR_TIME_STR
  * until). Dates are "YYYY-MM-DD" (a longer timestamp is read by its date). */
 bool nr__eval_in_force(const char *from, const char *until, int32_t today);
 
-/* Appends one object per row of s to arr, keyed by column name. types has one letter per
- * column: 'i' integer, 'b' boolean (0/1), 't' text. SQL NULL becomes null. */
-int nr__eval_rows_json(struct nr_stmt *s, const char *types, json_t *arr, struct nr_err *err);
-
 /* Lower-case hex of the suite hash of text (R10: what signatures cover). */
 int nr__eval_hash_hex(struct nr_review *rv, const void *data, size_t len,
                       char hex[2 * NR_HASH_LEN + 1], struct nr_err *err);

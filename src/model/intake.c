@@ -117,30 +117,15 @@ static int intake_finish(struct nr_review *rv, int rc, struct nr_err *err)
     return nr_store_commit(rv->st, err);
 }
 
-/* Appends one object per row of s to arr, keyed by column name: integers for "id" and the
- * columns ending in "_id", text otherwise, null for SQL NULL. Frees s. */
-static int intake_rows(struct nr_stmt *s, json_t *arr, struct nr_err *err)
-{
-    int rc;
+/* Column types of the two lists (store.h nr_stmt_rows_json). */
+#define INTAKE_COMPLAINT_TYPES   "iittttttit"
+#define INTAKE_DECLARATION_TYPES "iittittbttttitt"
 
-    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
-        json_t *o = json_object();
-        for (int i = 0; i < nr_stmt_columns(s); i++) {
-            const char *name = nr_stmt_column_name(s, i);
-            size_t n = strlen(name);
-            json_t *v;
-            if (nr_stmt_is_null(s, i))
-                v = json_null();
-            else if (strcmp(name, "id") == 0 || (n > 3 && strcmp(name + n - 3, "_id") == 0))
-                v = json_integer(nr_stmt_int(s, i));
-            else
-                v = json_string(nr_stmt_text(s, i));
-            json_object_set_new(o, name, v ? v : json_null());
-        }
-        json_array_append_new(arr, o);
-    }
+static int intake_rows(struct nr_stmt *s, const char *types, json_t *arr, struct nr_err *err)
+{
+    int rc = nr_stmt_rows_json(s, types, arr, err);
     nr_stmt_free(s);
-    return rc < 0 ? rc : 0;
+    return rc;
 }
 
 /* ---- complaints (R2, R3) ---- */
@@ -275,7 +260,7 @@ int nr_complaint_list(struct nr_review *rv, const struct nr_actor *a, json_t **o
     if (rc)
         return rc;
     rows = json_array();
-    rc = intake_rows(s, rows, err);
+    rc = intake_rows(s, INTAKE_COMPLAINT_TYPES, rows, err);
     if (rc) {
         json_decref(rows);
         return rc;
@@ -409,8 +394,10 @@ int nr_declaration_file(struct nr_review *rv, const struct nr_actor *a,
                          intake_has(sp->purpose) ? sp->purpose : "");
     snprintf(idtext, sizeof(idtext), "%lld", (long long)product);
     memset(&cs, 0, sizeof(cs));
-    cs.trigger = "procurement_declaration";
+    cs.trigger =
+        sp->national_security ? "national_security_procurement" : "procurement_declaration";
     cs.product = idtext;
+    cs.declared = true;
     cs.versions = norm.p ? norm.p : sp->versions;
     /* A long title would be refused by nr_case_open; the default names product and versions. */
     cs.title = strlen(title) <= INTAKE_TITLE_MAX ? title : NULL;
@@ -420,8 +407,18 @@ int nr_declaration_file(struct nr_review *rv, const struct nr_actor *a,
     rc = nr_case_open(rv, a, &cs, &opened, err);
     if (rc)
         goto out;
-    rc = nr_store_exec(rv->st, err, "UPDATE declarations SET case_id = ? WHERE id = ?", "ii",
-                       opened, decl);
+    rc = nr_store_exec(rv->st, err,
+                       "UPDATE declarations SET case_id = ?, national_security = ? WHERE id = ?",
+                       "iii", opened, (int64_t)(sp->national_security ? 1 : 0), decl);
+    /* R1: products for national-security and public-interest systems are always in scope. */
+    if (rc == 0 && sp->national_security)
+        rc = nr_store_exec(rv->st, err,
+                           "UPDATE cases SET scoping_result = 'required', scoping_reason = ? "
+                           "WHERE id = ?",
+                           "ti",
+                           "always in scope: declared for a national-security or public-interest "
+                           "system (Measures Art. 2)",
+                           opened);
     if (rc)
         goto out;
     nr_free(detail);
@@ -447,7 +444,8 @@ out_notxn:
 
 #define INTAKE_DECLARATION_COLUMNS                                                                 \
     "SELECT d.id, d.operator_id, o.name AS operator, o.sector, d.product_id, p.name AS product, "  \
-    "d.versions, d.purpose, d.contract_ref, u.login AS declared_by, d.declared_at, d.case_id, "    \
+    "d.versions, d.national_security, d.purpose, d.contract_ref, u.login AS declared_by, "         \
+    "d.declared_at, d.case_id, "                                                                   \
     "k.ref AS case_ref, k.phase AS case_phase FROM declarations d "                                \
     "JOIN orgs o ON o.id = d.operator_id JOIN products p ON p.id = d.product_id "                  \
     "LEFT JOIN users u ON u.id = d.declared_by LEFT JOIN cases k ON k.id = d.case_id "
@@ -484,7 +482,7 @@ int nr_declaration_list(struct nr_review *rv, const struct nr_actor *a, json_t *
     if (rc)
         return rc;
     rows = json_array();
-    rc = intake_rows(s, rows, err);
+    rc = intake_rows(s, INTAKE_DECLARATION_TYPES, rows, err);
     if (rc) {
         json_decref(rows);
         return rc;

@@ -662,7 +662,7 @@ static int nr_member_scores(struct nr_review *rv, int64_t panel_id, int64_t expe
                                    "? ORDER BY id",
                                    "ii", panel_id, expert_id);
     if (rc == 0)
-        rc = nr__eval_rows_json(s, "tttttt", rows, err);
+        rc = nr_stmt_rows_json(s, "tttttt", rows, err);
     nr_stmt_free(s);
     if (rc) {
         json_decref(rows);
@@ -743,7 +743,7 @@ int nr_panel_show(struct nr_review *rv, const struct nr_actor *a, int64_t case_i
     if (rc)
         goto out;
     members = json_array();
-    rc = nr__eval_rows_json(s, "ittttti", members, err);
+    rc = nr_stmt_rows_json(s, "ittttti", members, err);
     nr_stmt_free(s);
     s = NULL;
     if (rc)

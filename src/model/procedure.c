@@ -735,7 +735,8 @@ static int parse_phases(struct ctx *c, struct nr_procedure *p, json_t *root)
 /* R2: what may start a case, who may raise it, and where the case starts. */
 static int parse_triggers(struct ctx *c, struct nr_procedure *p, json_t *root)
 {
-    static const char *const fields[] = {"id", "title", "roles", "phase", "note", NULL};
+    static const char *const fields[] = {"id",          "title", "roles", "phase",
+                                         "declaration", "note",  NULL};
     char sub[NR_ERR_FIELD_MAX], item[NR_ERR_FIELD_MAX], field[NR_ERR_FIELD_MAX];
     char b[SHOWN_BUF];
     json_t *a, *v;
@@ -763,7 +764,9 @@ static int parse_triggers(struct ctx *c, struct nr_procedure *p, json_t *root)
         if ((rc = get_string(c, o, item, "title", true, TITLE_MAX, &t->title)) ||
             (rc = get_roles(c, o, item, true, &t->roles)) ||
             (rc = member(c, o, item, "phase", true, &v, field)) ||
-            (rc = take_phase(c, p, v, field, &t->phase, &index)) || (rc = check_note(c, o, item)))
+            (rc = take_phase(c, p, v, field, &t->phase, &index)) ||
+            (rc = get_bool(c, o, item, "declaration", &t->declaration)) ||
+            (rc = check_note(c, o, item)))
             return rc;
         if (p->phases[index].terminal)
             return fail(c, field, "a case cannot start in terminal phase \"%s\"", t->phase);

@@ -257,44 +257,13 @@ static int reg_finish(struct nr_review *rv, int rc, struct nr_err *err)
 
 /* ---- rows as JSON ---- */
 
-/* One column as JSON: 'i' integer, 'b' boolean (0/1), 't' text; SQL NULL is null. */
-static json_t *reg_value(struct nr_stmt *s, int col, char type)
-{
-    json_t *v;
-
-    if (nr_stmt_is_null(s, col))
-        return json_null();
-    switch (type) {
-    case 'i':
-        return json_integer(nr_stmt_int(s, col));
-    case 'b':
-        return json_boolean(nr_stmt_int(s, col) != 0);
-    default:
-        v = json_string(nr_stmt_text(s, col));
-        return v ? v : json_null();
-    }
-}
-
-/* The current row as an object keyed by column name; types has one letter per column. */
-static json_t *reg_row(struct nr_stmt *s, const char *types)
-{
-    json_t *o = json_object();
-    int n = nr_stmt_columns(s);
-
-    for (int i = 0; i < n && types[i]; i++)
-        json_object_set_new(o, nr_stmt_column_name(s, i), reg_value(s, i, types[i]));
-    return o;
-}
-
 /* Steps s to its end, appending a row object per row to arr. Frees s. */
 static int reg_rows(struct nr_stmt *s, const char *types, json_t *arr, struct nr_err *err)
 {
-    int rc;
+    int rc = nr_stmt_rows_json(s, types, arr, err);
 
-    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW)
-        json_array_append_new(arr, reg_row(s, types));
     nr_stmt_free(s);
-    return rc < 0 ? rc : 0;
+    return rc;
 }
 
 /* ---- organisations ---- */

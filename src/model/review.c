@@ -350,6 +350,24 @@ int nr_actor_authenticate(struct nr_review *rv, const char *login, const char *p
 
 /* ---- audit log (R11) ---- */
 
+/* Appends a text field with its backslashes and newlines escaped, so that the newline between
+ * fields is unambiguous: without it, text could move from one field into the next (an object
+ * "a\nb" with detail "c" hashing like object "a" with detail "b\nc") and the chain would not
+ * notice. Text without either character hashes as it always did. */
+static void nr_audit_field(struct nr_buf *b, const char *s)
+{
+    nr_buf_puts(b, "\n");
+    while (s && *s) {
+        size_t n = strcspn(s, "\\\n");
+        nr_buf_append(b, s, n);
+        s += n;
+        if (*s) {
+            nr_buf_puts(b, *s == '\\' ? "\\\\" : "\\n");
+            s++;
+        }
+    }
+}
+
 /* The hashed text of an entry: every field, in order, with the previous entry's hash first, so
  * an edit, a removal or a swap breaks the chain at the first entry it touches. */
 static void nr_audit_text(struct nr_buf *b, const char *prev, int64_t id, const char *at,
@@ -357,9 +375,14 @@ static void nr_audit_text(struct nr_buf *b, const char *prev, int64_t id, const 
                           const char *object, const char *detail)
 {
     nr_buf_reset(b);
-    nr_buf_printf(b, "%s\n%lld\n%s\n%lld\n%s\n%s\n%lld\n%s\n%s", prev, (long long)id, at,
-                  (long long)actor_id, actor, action, (long long)case_id, object ? object : "",
-                  detail ? detail : "");
+    nr_buf_printf(b, "%s\n%lld", prev, (long long)id);
+    nr_audit_field(b, at);
+    nr_buf_printf(b, "\n%lld", (long long)actor_id);
+    nr_audit_field(b, actor);
+    nr_audit_field(b, action);
+    nr_buf_printf(b, "\n%lld", (long long)case_id);
+    nr_audit_field(b, object);
+    nr_audit_field(b, detail);
 }
 
 static void nr_audit_hash(struct nr_review *rv, const struct nr_buf *b, char out[65])

@@ -167,5 +167,9 @@ static const char nr_migration_1[] =
     "NULL);\n"
     "CREATE INDEX audit_case ON audit (case_id);\n";
 
-const char *const nr__migrations[] = {nr_migration_1};
+/* R1: a declaration for a national-security or public-interest system is always in scope. */
+static const char nr_migration_2[] =
+    "ALTER TABLE declarations ADD COLUMN national_security INTEGER NOT NULL DEFAULT 0;\n";
+
+const char *const nr__migrations[] = {nr_migration_1, nr_migration_2};
 const int nr__migration_count = (int)(sizeof(nr__migrations) / sizeof(nr__migrations[0]));

@@ -4,6 +4,7 @@
  */
 #include "store_int.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -331,6 +332,37 @@ int nr_store_query_text(struct nr_store *st, struct nr_err *err, char **out, con
     }
     nr_stmt_free(s);
     return rc;
+}
+
+json_t *nr_stmt_row_json(struct nr_stmt *s, const char *types)
+{
+    json_t *o = json_object();
+    int n = nr_stmt_columns(s);
+
+    for (int i = 0; i < n && types[i]; i++) {
+        json_t *v;
+        if (nr_stmt_is_null(s, i))
+            v = json_null();
+        else if (types[i] == 'i')
+            v = json_integer(nr_stmt_int(s, i));
+        else if (types[i] == 'b')
+            v = json_boolean(nr_stmt_int(s, i) != 0);
+        else
+            v = json_string(nr_stmt_text(s, i));
+        /* Text that is not UTF-8 (written around the model's checks) reads as null. */
+        json_object_set_new(o, nr_stmt_column_name(s, i), v ? v : json_null());
+    }
+    return o;
+}
+
+int nr_stmt_rows_json(struct nr_stmt *s, const char *types, json_t *arr, struct nr_err *err)
+{
+    int rc;
+
+    assert((int)strlen(types) == nr_stmt_columns(s)); /* one letter per column */
+    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW)
+        json_array_append_new(arr, nr_stmt_row_json(s, types));
+    return rc < 0 ? rc : 0;
 }
 
 int nr_store_setting_get(struct nr_store *st, const char *key, char **value, struct nr_err *err)

@@ -33,6 +33,15 @@ unchanged refused 4 "a provider may apply only for its own products" \
 # A trigger is raised only by its roles.
 unchanged refused 4 "provider_application" --as bank case open --trigger provider_application --product "Acme Router"
 
+# R1: only an operator registered as CII declares a procurement, by whichever command: a case
+# with a declaration's trigger cannot be opened around the declaration's check.
+ok org add "Corner Shop" --kind operator --sector retail
+add_user shop "Shop Owner" "Corner Shop" operator
+unchanged refused 4 "Corner Shop is not registered as a CII operator; only CII operators declare procurements" \
+  --as shop declaration file --product "Acme Router" --versions 2.1.0
+unchanged refused 4 "declar" --as shop case open --trigger procurement_declaration --product "Acme Router" --versions 2.1.0
+unchanged refused 4 "declar" --as shop case open --trigger national_security_procurement --product "Acme Router" --versions 2.1.0
+
 ok --as bank declaration file --product "Acme Router" --versions 2.1.0 --purpose "core routers" --json
 case=$(jget .case_id)
 ok --as protect case scope_in "$case" --reason "Core routers of the payment network."

@@ -114,6 +114,7 @@ static const struct want_trigger cn_triggers[] = {
     {"provider_application", R(PROVIDER), "acceptance"},
     {"procurement_declaration", R(OPERATOR), "scoping"},
     {"re_review", R(OFFICE) | R(COMMITTEE), "acceptance"},
+    {"national_security_procurement", R(OPERATOR), "acceptance"},
 };
 
 static const struct want_transition cn_transitions[] = {

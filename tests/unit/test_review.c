@@ -361,6 +361,14 @@ static void test_audit_tampered(void **state)
         expect_tampered(&fx, 10, "last entry edited");
         nr_fixture_close(&fx);
 
+        /* Text moved from one field into the next, across the newline that separates them in
+         * the hashed text: entry 7 has object "thing:4" and a detail of two lines. */
+        chain_open(&fx, suites[i]);
+        sql(&fx, "UPDATE audit SET object = 'thing:4' || char(10) || 'a detail; with=signs', "
+                 "detail = 'and a line' WHERE id = 7");
+        expect_tampered(&fx, 7, "text moved between fields");
+        nr_fixture_close(&fx);
+
         /* A middle row deleted: the entry after the gap. */
         chain_open(&fx, suites[i]);
         sql(&fx, "DELETE FROM audit WHERE id = 5");
