@@ -41,7 +41,11 @@ expect_eq "$(jget .recommendation)" passed "recommendation for low scores"
 ok --as office case decide "$router" --outcome passed --rationale "No finding above low." --versions 2.1.0 --visibility public --json
 expect_eq "$(jget .phase)" decided "phase after decide"
 # R7: until it is published, the decision is the office's own: the public register does not
-# show it, and the gate tells everyone else that a review is in progress.
+# show it, and the gate tells everyone else that a review is in progress. (The command line has
+# no public actor: without --as it acts as the local administrator, who reads everything. Rival
+# Systems, a provider with no part in these cases, stands for the public below.)
+ok --as rival decision list --json
+expect_eq "$(jget length)" 0 "the register before publication"
 gate_expect under_review allowed --as rival gate check --product "Acme Router" --version 2.1.0
 ok --as office case publish "$router" --json
 expect_eq "$(jget .phase)" published "phase after publish"

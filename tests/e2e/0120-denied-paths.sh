@@ -31,7 +31,7 @@ unchanged refused 3 "no user public" --as public case list
 unchanged refused 4 "a provider may apply only for its own products" \
   --as rival case open --trigger provider_application --product "Acme Router" --versions 2.1.0
 # A trigger is raised only by its roles.
-unchanged refused 4 "provider_application" --as bank case open --trigger provider_application --product "Acme Router"
+unchanged refused 4 "role operator may not raise provider_application \(allowed: provider\)" --as bank case open --trigger provider_application --product "Acme Router"
 
 # R1: only an operator registered as CII declares a procurement, by whichever command: a case
 # with a declaration's trigger cannot be opened around the declaration's check.
@@ -39,8 +39,13 @@ ok org add "Corner Shop" --kind operator --sector retail
 add_user shop "Shop Owner" "Corner Shop" operator
 unchanged refused 4 "Corner Shop is not registered as a CII operator; only CII operators declare procurements" \
   --as shop declaration file --product "Acme Router" --versions 2.1.0
-unchanged refused 4 "declar" --as shop case open --trigger procurement_declaration --product "Acme Router" --versions 2.1.0
-unchanged refused 4 "declar" --as shop case open --trigger national_security_procurement --product "Acme Router" --versions 2.1.0
+unchanged refused 4 "an operator raises a case by declaring the procurement \(netreview declaration file\)" \
+  --as shop case open --trigger procurement_declaration --product "Acme Router" --versions 2.1.0
+unchanged refused 4 "an operator raises a case by declaring the procurement \(netreview declaration file\)" \
+  --as shop case open --trigger national_security_procurement --product "Acme Router" --versions 2.1.0
+# Nor does a CII operator: its case comes with its declaration.
+unchanged refused 4 "an operator raises a case by declaring the procurement \(netreview declaration file\)" \
+  --as bank case open --trigger procurement_declaration --product "Acme Router" --versions 2.1.0
 
 ok --as bank declaration file --product "Acme Router" --versions 2.1.0 --purpose "core routers" --json
 case=$(jget .case_id)

@@ -32,7 +32,7 @@ expect_eq "$(jget .sha256)/$(jget .size)/$(jget .confidential)" "$sha/$size/true
 
 # At rest: one file under <db>-data/evidence, addressed by the hash, holding no plaintext.
 stored=$(find "$NETREVIEW_DB-data/evidence" -type f -name "$sha")
-[ -n "$stored" ] && [ -f "$stored" ] || fail "no stored file named $sha under $NETREVIEW_DB-data/evidence"
+[ -f "$stored" ] || fail "no stored file named $sha under $NETREVIEW_DB-data/evidence"
 expect_eq "$(grep -c "$marker" "$stored" || true)" 0 "markers in the stored file"
 cmp -s "$stored" "$T/firmware.bin" && fail "the stored file is the plaintext"
 [ "$(stat -c %s "$stored")" -ge "$size" ] || fail "the stored file is shorter than the plaintext"
@@ -73,17 +73,14 @@ unchanged refused 2 "pass --as USER" evidence get "$ev" --out "$T/leak"
 unchanged refused 3 "no case $case" --as rival evidence list "$case"
 
 # One byte flipped in the middle of the stored file: exit 5, the output file removed.
-off=2500000
-byte=$(od -An -tu1 -j "$off" -N1 "$stored" | tr -d ' ')
-printf "$(printf '\\%03o' $(((byte ^ 0x5a) & 255)))" | dd of="$stored" bs=1 seek="$off" conv=notrunc status=none
+flip_byte "$stored" 2500000
 cmp -s "$stored" "$T/stored.orig" && fail "the byte was not flipped"
 refused 5 "stored evidence $ev is not authentic" --as lab1 evidence get "$ev" --out "$T/tampered.back"
 [ ! -e "$T/tampered.back" ] || fail "a failed read left its output file"
 refused 5 "not authentic" --as office evidence get "$ev"
 # The first byte of the file (its header) flipped.
 cp "$T/stored.orig" "$stored"
-byte=$(od -An -tu1 -N1 "$stored" | tr -d ' ')
-printf "$(printf '\\%03o' $(((byte ^ 0x01) & 255)))" | dd of="$stored" bs=1 conv=notrunc status=none
+flip_byte "$stored" 0
 refused 5 "stored evidence $ev is not authentic: not a sealed file" --as lab1 evidence get "$ev" --out "$T/tampered.back"
 [ ! -e "$T/tampered.back" ] || fail "a failed read left its output file"
 # Cut short, and cut by one byte.

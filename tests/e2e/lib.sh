@@ -149,3 +149,12 @@ gate_expect() {
   ok "$@" --json
   expect_eq "$(jget .status)/$(jget .procurement)" "$status/$procurement" "netreview $*"
 }
+
+# flip_byte FILE OFFSET: change the byte at OFFSET in place (XOR 0x5a), as an attacker or a
+# failing disk would.
+flip_byte() {
+  local b
+  b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  [ -n "$b" ] || fail "flip_byte: $1 has no byte at offset $2"
+  printf '%b' "\\$(printf '%03o' $(((b ^ 0x5a) & 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}

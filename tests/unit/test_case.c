@@ -47,6 +47,7 @@ struct want_transition {
 
 struct want_trigger {
     const char *id, *roles, *phase;
+    bool declaration; /* raised only through nr_declaration_file (R1) */
 };
 
 struct want {
@@ -76,13 +77,13 @@ static const struct want_transition cn_transitions[] = {
 };
 
 static const struct want_trigger cn_triggers[] = {
-    {"state_requirement", "state_dept,sector_dept,office,committee", "acceptance"},
-    {"association_recommendation", "association,office", "acceptance"},
-    {"complaints", "office", "acceptance"},
-    {"provider_application", "provider", "acceptance"},
-    {"procurement_declaration", "operator", "scoping"},
-    {"national_security_procurement", "operator", "acceptance"},
-    {"re_review", "office,committee", "acceptance"},
+    {"state_requirement", "state_dept,sector_dept,office,committee", "acceptance", false},
+    {"association_recommendation", "association,office", "acceptance", false},
+    {"complaints", "office", "acceptance", false},
+    {"provider_application", "provider", "acceptance", false},
+    {"procurement_declaration", "operator", "scoping", true},
+    {"national_security_procurement", "operator", "acceptance", true},
+    {"re_review", "office,committee", "acceptance", false},
 };
 
 static const struct want_transition vr_transitions[] = {
@@ -99,8 +100,8 @@ static const struct want_transition vr_transitions[] = {
 };
 
 static const struct want_trigger vr_triggers[] = {
-    {"vendor_request", "operator,office", "acceptance"},
-    {"re_review", "office,committee", "acceptance"},
+    {"vendor_request", "operator,office", "acceptance", false},
+    {"re_review", "office,committee", "acceptance", false},
 };
 
 static const struct want wants[] = {
@@ -606,6 +607,7 @@ static void test_tables_match_procedure(void **state)
         if (t->roles != roles_of(want->triggers[i].roles))
             fail_msg("trigger %s: roles differ from the table", t->id);
         assert_string_equal(t->phase, want->triggers[i].phase);
+        assert_int_equal(t->declaration, want->triggers[i].declaration);
     }
 }
 
@@ -1117,7 +1119,28 @@ static void test_trigger_roles(void **state)
             } else {
                 rc = open_from(w, a, wt->id, decided.id, &id);
             }
-            if (allowed && a == &w->prov2) {
+            if (wt->declaration) {
+                /* R1: these come only with a procurement declaration, never directly. */
+                if (rc != NR_EFORBIDDEN || strcmp(E.field, a->local_admin ? "as" : "trigger") != 0)
+                    fail_msg("%s opened directly by %s: %s field %s (%s)", wt->id, who[k].name,
+                             nr_err_name(rc), E.field, E.msg);
+                assert_int_equal(count(w, "SELECT COUNT(*) FROM cases WHERE ? > 0", 1), cases);
+                if (!allowed)
+                    continue;
+                /* The operator declares, and the case comes from the trigger. */
+                {
+                    struct nr_declaration_spec d = {
+                        .product = "Router X",
+                        .versions = "*",
+                        .national_security = strcmp(wt->id, "national_security_procurement") == 0};
+                    CHECK(0, nr_declaration_file(w->rv, a, &d, &id, &E));
+                    expect_phase(w, id, wt->phase);
+                    expect_text(w, "SELECT trigger FROM cases WHERE id = ?", id, wt->id);
+                    assert_int_equal(count(w, "SELECT operator_id FROM cases WHERE id = ?", id),
+                                     a->org_id);
+                }
+                continue;
+            } else if (allowed && a == &w->prov2) {
                 /* R2: a provider applies only for its own products. */
                 if (rc != NR_EFORBIDDEN || strcmp(E.field, "product") != 0)
                     fail_msg("%s by another provider: %s (%s)", wt->id, nr_err_name(rc), E.msg);
