@@ -137,7 +137,7 @@ int nr_cli_fail(struct nr_cli *cli, int code, const struct nr_err *err)
     return nr_cli_exit_code(code);
 }
 
-int nr_cli_open(struct nr_cli *cli, bool need_user)
+int nr_cli_open(struct nr_cli *cli, int who)
 {
     struct nr_review_config cfg = {0};
     struct nr_err err;
@@ -160,12 +160,17 @@ int nr_cli_open(struct nr_cli *cli, bool need_user)
     if (rc)
         return nr_cli_fail(cli, rc, &err);
     cli->open = true;
-    if (cli->as && *cli->as) {
+    if (cli->as && strcmp(cli->as, "public") == 0) {
+        nr_actor_public(&cli->actor);
+    } else if (cli->as && *cli->as) {
         rc = nr_actor_load(&cli->rv, cli->as, &cli->actor, &err);
         if (rc)
             return nr_cli_fail(cli, rc, &err);
-    } else if (need_user) {
+    } else if (who == NR_CLI_USER) {
         return nr_cli_usage(NULL, "this command acts for a user of the review; pass --as USER");
+    } else if (who == NR_CLI_PUBLIC) {
+        /* R11: what needs no sign-in shows only what the public may see. */
+        nr_actor_public(&cli->actor);
     } else {
         nr_actor_local_admin(&cli->actor);
     }

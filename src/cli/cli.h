@@ -49,9 +49,15 @@ struct nr_opt {
  * NR_EXIT_USAGE; 0 on success. */
 int nr_cli_parse(struct nr_cli *cli, int argc, char **argv, int first, const struct nr_opt *opts,
                  const char **pos, int maxpos, int *npos, const char *usage);
-/* Opens the installation and loads the actor (--as), or the local administrator when no --as is
- * given and `need_user` is false. Returns an exit code (0 on success). */
-int nr_cli_open(struct nr_cli *cli, bool need_user);
+/* Who acts when no --as is given: the local administrator (set-up commands), nobody (commands
+ * that act for a user of the review: a usage error), or the public (what anyone may read: the
+ * gate, published decisions). `--as public` always means the public. */
+#define NR_CLI_ADMIN  0
+#define NR_CLI_USER   1
+#define NR_CLI_PUBLIC 2
+/* Opens the installation and loads the actor (--as), or the default of `who` (NR_CLI_*).
+ * Returns an exit code (0 on success). */
+int nr_cli_open(struct nr_cli *cli, int who);
 /* Prints err (or code's message) and returns the exit code for it. */
 int nr_cli_fail(struct nr_cli *cli, int code, const struct nr_err *err);
 /* Prints a usage error and returns NR_EXIT_USAGE. */

@@ -181,7 +181,7 @@ int nr_cli_procedure(struct nr_cli *cli, int argc, char **argv)
     }
     if (npos >= 1 && strcmp(pos[0], "show") != 0)
         return nr_cli_usage(nr_procedure_usage, "unknown procedure command \"%s\"", pos[0]);
-    rc = nr_cli_open(cli, false);
+    rc = nr_cli_open(cli, NR_CLI_ADMIN);
     if (rc)
         return rc;
     if (cli->json) {
@@ -234,7 +234,7 @@ int nr_cli_audit(struct nr_cli *cli, int argc, char **argv)
     nr_err_init(&err);
     if (strcmp(pos[0], "verify") == 0) {
         int64_t bad = 0, count = 0;
-        rc = nr_cli_open(cli, false);
+        rc = nr_cli_open(cli, NR_CLI_ADMIN);
         if (rc)
             return rc;
         rc = nr_audit_verify(&cli->rv, &bad, &count, &err);
@@ -259,7 +259,7 @@ int nr_cli_audit(struct nr_cli *cli, int argc, char **argv)
         int64_t case_id = 0, n = 0;
         json_t *rows = NULL;
         static const char *const cols[] = {"id", "at", "actor", "action", "object", "detail", NULL};
-        rc = nr_cli_open(cli, false);
+        rc = nr_cli_open(cli, NR_CLI_ADMIN);
         if (rc)
             return rc;
         if (case_ref && (rc = nr_case_resolve(&cli->rv, case_ref, &case_id, &err)) != 0)

@@ -160,7 +160,7 @@ static int nr_case_open_cmd(struct nr_cli *cli, int argc, char **argv)
         return rc;
     if (sp.trigger == NULL || sp.product == NULL)
         return nr_cli_usage(nr_case_usage, "case open needs --trigger and --product");
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc)
         return rc;
     if (of && (rc = nr_case_arg(cli, of, &sp.re_review_of)) != 0)
@@ -222,7 +222,7 @@ static int nr_case_list_cmd(struct nr_cli *cli, int argc, char **argv, bool over
             return nr_cli_usage(nr_case_usage, "--offset needs a number");
         f.offset = (int)v;
     }
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc)
         return rc;
     nr_err_init(&err);
@@ -260,7 +260,7 @@ static int nr_case_show_cmd(struct nr_cli *cli, int argc, char **argv, bool opti
         return rc;
     if (npos != 1)
         return nr_cli_usage(nr_case_usage, "case %s needs a CASE", argv[1]);
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_case_arg(cli, pos[0], &id);
     if (rc)
@@ -304,7 +304,7 @@ static int nr_case_transition_cmd(struct nr_cli *cli, int argc, char **argv, con
         return rc;
     if (npos != 1)
         return nr_cli_usage(nr_case_usage, "case %s needs a CASE", argv[1]);
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_case_arg(cli, pos[0], &id);
     if (rc)
@@ -349,7 +349,7 @@ static int nr_case_deadline_cmd(struct nr_cli *cli, int argc, char **argv)
         return nr_cli_usage(nr_case_usage, "case %s needs a CASE", cmd);
     if (strcmp(cmd, "extend") == 0 && (days == NULL || nr_cli_id(days, &n) != 0 || n > 250))
         return nr_cli_usage(nr_case_usage, "extend needs --days N (1 to 250 working days)");
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_case_arg(cli, pos[0], &id);
     if (rc)

@@ -137,7 +137,7 @@ static int nr_dec_show(struct nr_cli *cli, int argc, char **argv)
         return nr_cli_usage(nr_decision_usage, "decision show needs a decision id");
     if ((rc = nr_dec_id_arg(pos[0], &id, nr_decision_usage)) != 0)
         return rc;
-    if ((rc = nr_cli_open(cli, false)) != 0)
+    if ((rc = nr_cli_open(cli, NR_CLI_PUBLIC)) != 0)
         return rc;
     nr_err_init(&err);
     rc = nr_decision_show(&cli->rv, &cli->actor, id, &out, &err);
@@ -165,7 +165,7 @@ static int nr_dec_list(struct nr_cli *cli, int argc, char **argv)
     rc = nr_cli_parse(cli, argc, argv, 2, NULL, pos, 0, &npos, nr_decision_usage);
     if (rc)
         return rc;
-    if ((rc = nr_cli_open(cli, false)) != 0)
+    if ((rc = nr_cli_open(cli, NR_CLI_PUBLIC)) != 0)
         return rc;
     nr_err_init(&err);
     rc = nr_decision_list(&cli->rv, &cli->actor, &out, &err);
@@ -196,7 +196,7 @@ static int nr_dec_export(struct nr_cli *cli, int argc, char **argv)
         return nr_cli_usage(nr_decision_usage, "decision export needs a decision id");
     if ((rc = nr_dec_id_arg(pos[0], &id, nr_decision_usage)) != 0)
         return rc;
-    if ((rc = nr_cli_open(cli, false)) != 0)
+    if ((rc = nr_cli_open(cli, NR_CLI_PUBLIC)) != 0)
         return rc;
     nr_err_init(&err);
     rc = nr_decision_export(&cli->rv, &cli->actor, id, &doc, &err);
@@ -302,7 +302,7 @@ static int nr_dec_key(struct nr_cli *cli, int argc, char **argv)
     rc = nr_cli_parse(cli, argc, argv, 2, opts, pos, 0, &npos, nr_decision_usage);
     if (rc)
         return rc;
-    if ((rc = nr_cli_open(cli, false)) != 0)
+    if ((rc = nr_cli_open(cli, NR_CLI_PUBLIC)) != 0)
         return rc;
     nr_err_init(&err);
     suite = nr_key_suite(cli->rv.office_key);
@@ -408,7 +408,7 @@ int nr_cli_gate(struct nr_cli *cli, int argc, char **argv)
     if (named != 1)
         return nr_cli_usage(nr_gate_usage,
                             "gate check needs exactly one of --product, --cpe and --purl");
-    if ((rc = nr_cli_open(cli, false)) != 0)
+    if ((rc = nr_cli_open(cli, NR_CLI_PUBLIC)) != 0)
         return rc;
     memset(&q, 0, sizeof(q));
     q.product = product;

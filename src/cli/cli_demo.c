@@ -162,7 +162,7 @@ int nr_cli_demo(struct nr_cli *cli, int argc, char **argv)
         return nr_cli_usage(nr_demo_usage,
                             "demo runs as the local administrator of a new installation; drop "
                             "--as");
-    rc = nr_cli_open(cli, false);
+    rc = nr_cli_open(cli, NR_CLI_ADMIN);
     if (rc)
         return rc;
     if (password == NULL) {

@@ -163,7 +163,7 @@ int nr_cli_commitment(struct nr_cli *cli, int argc, char **argv)
     rc = nr_eval_text_arg(cli, nr_commitment_usage, text, file, NR_CLI_COMMITMENT_MAX, &body);
     if (rc)
         return rc;
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_eval_case_arg(cli, pos[0], &case_id);
     if (rc)
@@ -227,7 +227,7 @@ static int nr_task_assign_cmd(struct nr_cli *cli, int argc, char **argv)
                                 "--due-days must be a number of working days from 0 to 365");
         sp.due_days = (int)v;
     }
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_eval_case_arg(cli, pos[0], &case_id);
     if (rc)
@@ -274,7 +274,7 @@ static int nr_task_report_cmd(struct nr_cli *cli, int argc, char **argv)
         rc = nr_eval_text_arg(cli, nr_task_usage, text, file, NR_CLI_REPORT_MAX, &body);
     if (rc)
         return rc;
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc)
         goto out;
     nr_err_init(&err);
@@ -310,7 +310,7 @@ static int nr_case_list_of(struct nr_cli *cli, int argc, char **argv, const char
         return rc;
     if (npos != 1)
         return nr_cli_usage(usage, "%s list needs CASE", what);
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_eval_case_arg(cli, pos[0], &case_id);
     if (rc)
@@ -373,7 +373,7 @@ static int nr_evidence_add_cmd(struct nr_cli *cli, int argc, char **argv)
     if (task && (rc = nr_eval_id_arg(nr_evidence_usage, "--task", task, &sp.task_id)) != 0)
         return rc;
     sp.path = pos[1];
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_eval_case_arg(cli, pos[0], &case_id);
     if (rc)
@@ -416,7 +416,7 @@ static int nr_evidence_get_cmd(struct nr_cli *cli, int argc, char **argv)
     rc = nr_eval_id_arg(nr_evidence_usage, "ID", pos[0], &id);
     if (rc)
         return rc;
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc)
         return rc;
     nr_err_init(&err);
@@ -492,7 +492,7 @@ static int nr_finding_add_cmd(struct nr_cli *cli, int argc, char **argv)
                             "finding add needs CASE, --category, --severity and --title");
     if (task && (rc = nr_eval_id_arg(nr_finding_usage, "--task", task, &sp.task_id)) != 0)
         return rc;
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_eval_case_arg(cli, pos[0], &case_id);
     if (rc)

@@ -80,7 +80,7 @@ static int nr_complaint_file_cmd(struct nr_cli *cli, int argc, char **argv)
         return nr_cli_usage(nr_complaint_usage, "complaint file needs --product");
     if (text == NULL)
         return nr_cli_usage(nr_complaint_usage, "complaint file needs --text");
-    rc = nr_cli_open(cli, false);
+    rc = nr_cli_open(cli, NR_CLI_ADMIN);
     if (rc)
         return rc;
     /* R2: without --as the complaint comes from the public, not from the administrator. */
@@ -119,7 +119,7 @@ static int nr_complaint_list_cmd(struct nr_cli *cli, int argc, char **argv)
     rc = nr_cli_parse(cli, argc, argv, 2, NULL, pos, 0, &npos, nr_complaint_usage);
     if (rc)
         return rc;
-    rc = nr_cli_open(cli, false);
+    rc = nr_cli_open(cli, NR_CLI_ADMIN);
     if (rc)
         return rc;
     nr_err_init(&err);
@@ -201,7 +201,7 @@ static int nr_declaration_file_cmd(struct nr_cli *cli, int argc, char **argv)
     if (versions == NULL)
         return nr_cli_usage(nr_declaration_usage,
                             "declaration file needs --versions (\"*\" for every version)");
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc)
         return rc;
     memset(&spec, 0, sizeof(spec));
@@ -241,7 +241,7 @@ static int nr_declaration_list_cmd(struct nr_cli *cli, int argc, char **argv)
     rc = nr_cli_parse(cli, argc, argv, 2, NULL, pos, 0, &npos, nr_declaration_usage);
     if (rc)
         return rc;
-    rc = nr_cli_open(cli, false);
+    rc = nr_cli_open(cli, NR_CLI_ADMIN);
     if (rc)
         return rc;
     nr_err_init(&err);

@@ -145,7 +145,7 @@ static int nr_panel_form_cmd(struct nr_cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1)
         return nr_cli_usage(nr_panel_usage, "panel form needs CASE");
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_panel_case_arg(cli, pos[0], &case_id);
     if (rc)
@@ -171,7 +171,7 @@ static int nr_panel_show_cmd(struct nr_cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1)
         return nr_cli_usage(nr_panel_usage, "panel show needs CASE");
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_panel_case_arg(cli, pos[0], &case_id);
     if (rc)
@@ -202,7 +202,7 @@ static int nr_panel_recuse_cmd(struct nr_cli *cli, int argc, char **argv)
         return rc;
     if (npos != 1 || reason == NULL)
         return nr_cli_usage(nr_panel_usage, "panel recuse needs CASE and --reason");
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_panel_case_arg(cli, pos[0], &case_id);
     if (rc)
@@ -315,7 +315,7 @@ int nr_cli_score(struct nr_cli *cli, int argc, char **argv)
     if (!file && (dimension == NULL || level == NULL || reason == NULL))
         return nr_cli_usage(nr_score_usage,
                             "score submit needs --dimension, --level and --reason (or --file)");
-    rc = nr_cli_open(cli, true);
+    rc = nr_cli_open(cli, NR_CLI_USER);
     if (rc == 0)
         rc = nr_panel_case_arg(cli, pos[0], &case_id);
     if (rc)

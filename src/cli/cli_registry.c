@@ -163,7 +163,7 @@ int nr_cli_org(struct nr_cli *cli, int argc, char **argv)
         int64_t id = 0;
         if (npos != 1)
             return nr_cli_usage(cli_org_usage, "org add takes the organisation's name");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_org_add(&cli->rv, &cli->actor, &o, &id, &err);
         return rc ? nr_cli_fail(cli, rc, &err) : cli_added(cli, "organisation", id, pos[0]);
@@ -175,7 +175,7 @@ int nr_cli_org(struct nr_cli *cli, int argc, char **argv)
         if (npos != (show ? 1 : 0))
             return nr_cli_usage(cli_org_usage, show ? "org show takes one organisation"
                                                     : "org list takes no argument");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         if (show) {
             int64_t id = 0;
@@ -213,7 +213,7 @@ int nr_cli_org(struct nr_cli *cli, int argc, char **argv)
         if (npos != 2)
             return nr_cli_usage(cli_org_usage,
                                 "org competitor takes an organisation and its competitor");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_org_find(&cli->rv, pos[0], &org, &err);
         if (rc == 0)
@@ -310,7 +310,7 @@ int nr_cli_user(struct nr_cli *cli, int argc, char **argv)
         } else if (env && *env) {
             u.password = env;
         }
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_user_add(&cli->rv, &cli->actor, &u, &id, &err);
         if (password_stdin)
@@ -322,7 +322,7 @@ int nr_cli_user(struct nr_cli *cli, int argc, char **argv)
                                               "org", "key_id", "has_password", NULL};
         if (npos != 0)
             return nr_cli_usage(cli_user_usage, "user list takes no argument");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_user_list(&cli->rv, &rows, &err);
         if (rc)
@@ -346,7 +346,7 @@ int nr_cli_user(struct nr_cli *cli, int argc, char **argv)
         json_t *u;
         if (npos != 1)
             return nr_cli_usage(cli_user_usage, "user %s takes one login", sub);
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_user_list(&cli->rv, &rows, &err);
         if (rc)
@@ -432,7 +432,7 @@ int nr_cli_product(struct nr_cli *cli, int argc, char **argv)
         struct nr_product_spec p = {pos[0], kind, provider, description, cpe, purl};
         if (npos != 1)
             return nr_cli_usage(cli_product_usage, "product add takes the product's name");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_product_add(&cli->rv, &cli->actor, &p, &id, &err);
         return rc ? nr_cli_fail(cli, rc, &err) : cli_added(cli, "product", id, pos[0]);
@@ -441,7 +441,7 @@ int nr_cli_product(struct nr_cli *cli, int argc, char **argv)
         if (npos != 2)
             return nr_cli_usage(cli_product_usage, "product add-version takes a product and a "
                                                    "version");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_product_find(&cli->rv, pos[0], &id, &err);
         if (rc == 0)
@@ -460,7 +460,7 @@ int nr_cli_product(struct nr_cli *cli, int argc, char **argv)
                                               "cpe", "purl", "version_count", NULL};
         if (npos != 0)
             return nr_cli_usage(cli_product_usage, "product list takes no argument");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_product_list(&cli->rv, &rows, &err);
         if (rc)
@@ -483,7 +483,7 @@ int nr_cli_product(struct nr_cli *cli, int argc, char **argv)
         json_t *p = NULL, *versions;
         if (npos != 1)
             return nr_cli_usage(cli_product_usage, "product show takes one product");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_product_find(&cli->rv, pos[0], &id, &err);
         if (rc == 0)
@@ -548,7 +548,7 @@ int nr_cli_institution(struct nr_cli *cli, int argc, char **argv)
         if (npos != 1)
             return nr_cli_usage(cli_institution_usage,
                                 "institution designate takes the institution's organisation");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_institution_designate(&cli->rv, &cli->actor, &s, &id, &err);
         return rc ? nr_cli_fail(cli, rc, &err) : cli_added(cli, "institution", id, pos[0]);
@@ -558,7 +558,7 @@ int nr_cli_institution(struct nr_cli *cli, int argc, char **argv)
             "id", "org", "methods", "designated_from", "designated_until", "in_force", NULL};
         if (npos != 0)
             return nr_cli_usage(cli_institution_usage, "institution list takes no argument");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_institution_list(&cli->rv, &rows, &err);
         return rc ? nr_cli_fail(cli, rc, &err) : cli_rows(cli, rows, columns);
@@ -608,7 +608,7 @@ int nr_cli_expert(struct nr_cli *cli, int argc, char **argv)
         int64_t id = 0;
         if (npos != 1)
             return nr_cli_usage(cli_expert_usage, "expert appoint takes the expert's login");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_expert_appoint(&cli->rv, &cli->actor, pos[0], field, from, until, &id, &err);
         return rc ? nr_cli_fail(cli, rc, &err) : cli_added(cli, "expert", id, pos[0]);
@@ -618,7 +618,7 @@ int nr_cli_expert(struct nr_cli *cli, int argc, char **argv)
             "id", "login", "name", "field", "appointed_from", "appointed_until", "in_force", NULL};
         if (npos != 0)
             return nr_cli_usage(cli_expert_usage, "expert list takes no argument");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_expert_list(&cli->rv, &rows, &err);
         return rc ? nr_cli_fail(cli, rc, &err) : cli_rows(cli, rows, columns);
@@ -700,7 +700,7 @@ int nr_cli_affiliation(struct nr_cli *cli, int argc, char **argv)
     if (strcmp(sub, "add") == 0) {
         if (!expert && !institution)
             return nr_cli_usage(cli_affiliation_usage, "give --expert LOGIN or --institution ORG");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         rc = nr_affiliation_add(&cli->rv, &cli->actor, expert ? "expert" : "institution",
                                 expert ? expert : institution, org, relation, &err);
@@ -718,7 +718,7 @@ int nr_cli_affiliation(struct nr_cli *cli, int argc, char **argv)
         static const char *const columns[] = {"id",    "holder_kind", "holder",   "relation", "org",
                                               "since", "until",       "in_force", NULL};
         json_t *experts = NULL, *institutions = NULL, *rows = json_array();
-        if ((rc = nr_cli_open(cli, false)) != 0) {
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0) {
             json_decref(rows);
             return rc;
         }
@@ -749,7 +749,7 @@ int nr_cli_affiliation(struct nr_cli *cli, int argc, char **argv)
             return nr_cli_usage(cli_affiliation_usage, "give --expert LOGIN or --institution ORG");
         if (case_ref == NULL)
             return nr_cli_usage(cli_affiliation_usage, "give the case with --case CASE");
-        if ((rc = nr_cli_open(cli, false)) != 0)
+        if ((rc = nr_cli_open(cli, NR_CLI_ADMIN)) != 0)
             return rc;
         /* Who may ask is who keeps the registry; the case must be visible to them (R11). */
         if (!cli->actor.local_admin && cli->actor.role != NR_ROLE_OFFICE &&
