@@ -995,8 +995,8 @@ int nr_decision_verify(const char *doc, size_t len, const char *pub_pem, size_t 
     }
     if (nr_key_suite(key) != suite) {
         rc = nr_err_set(err, NR_EBADSIG, "key",
-                        "the document is signed in suite %s; the key given is a %s key", suite_s,
-                        nr_suite_name(nr_key_suite(key)));
+                        "the document is signed in suite %s; the key given is for suite %s",
+                        suite_s, nr_suite_name(nr_key_suite(key)));
         goto out;
     }
     if (nr_key_id(key, key_id) != 0) {
