@@ -305,8 +305,11 @@ static int nr_case_enter_phase(struct nr_review *rv, const struct nr_actor *a, i
                                   "ittnttt", case_id, phase, transition, reason, now, duep);
         if (rc == 0 && a->user_id)
             nr_stmt_bind_int(s, 4, a->user_id);
-        if (rc == 0)
-            rc = nr_stmt_step(s, err) < 0 ? (err ? err->code : NR_EDB) : 0;
+        if (rc == 0) {
+            /* The step's own code: err may already hold an earlier error (the first wins). */
+            int st = nr_stmt_step(s, err);
+            rc = st < 0 ? st : 0;
+        }
         nr_stmt_free(s);
     }
     /* Requests for materials made in the phase that ends are settled with it. */

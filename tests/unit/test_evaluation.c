@@ -498,7 +498,7 @@ static void test_evidence_round_trip(void **state)
 
     /* Read back identical bytes; the read is audited with its purpose. */
     audits = count(w, "SELECT COUNT(*) FROM audit WHERE action = 'evidence.read'");
-    assert_int_equal(read_evidence(w, &w->office, id, &got, &got_len), 0);
+    CHECK(0, read_evidence(w, &w->office, id, &got, &got_len));
     assert_int_equal(got_len, len);
     assert_memory_equal(got, blob, len);
     free(got);
