@@ -172,8 +172,10 @@ int nr_case_open(struct nr_review *rv, const struct nr_actor *a, const struct nr
 /* Loads a case the actor may see (NR_ENOTFOUND otherwise). */
 int nr_case_get(struct nr_review *rv, const struct nr_actor *a, int64_t id, struct nr_arena *ar,
                 struct nr_case *c, struct nr_err *err);
-/* Accepts "12" or "NR-2026-0012". */
-int nr_case_resolve(struct nr_review *rv, const char *ref, int64_t *id, struct nr_err *err);
+/* Accepts "12" or "NR-2026-0012". With an actor, a case it may not see is NR_ENOTFOUND with the
+ * same message as an absent one ("no case <ref>"); a NULL actor resolves without that check. */
+int nr_case_resolve(struct nr_review *rv, const struct nr_actor *a, const char *ref, int64_t *id,
+                    struct nr_err *err);
 /* R11 need-to-know: may the actor see this case at all? */
 bool nr_case_visible(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c);
 /* The procedure's action check: role, phase, need-to-know and the sector rule of R8. */

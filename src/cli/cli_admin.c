@@ -262,7 +262,8 @@ int nr_cli_audit(struct nr_cli *cli, int argc, char **argv)
         rc = nr_cli_open(cli, NR_CLI_ADMIN);
         if (rc)
             return rc;
-        if (case_ref && (rc = nr_case_resolve(&cli->rv, case_ref, &case_id, &err)) != 0)
+        if (case_ref &&
+            (rc = nr_case_resolve(&cli->rv, &cli->actor, case_ref, &case_id, &err)) != 0)
             return nr_cli_fail(cli, rc, &err);
         if (limit && nr_cli_id(limit, &n) != 0)
             return nr_cli_usage(nr_audit_usage, "--limit needs a positive number");

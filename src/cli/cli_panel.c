@@ -52,7 +52,7 @@ static int nr_panel_case_arg(struct nr_cli *cli, const char *ref, int64_t *id)
     int rc;
 
     nr_err_init(&err);
-    rc = nr_case_resolve(&cli->rv, ref, id, &err);
+    rc = nr_case_resolve(&cli->rv, &cli->actor, ref, id, &err);
     return rc ? nr_cli_fail(cli, rc, &err) : 0;
 }
 

@@ -759,7 +759,7 @@ int nr_cli_affiliation(struct nr_cli *cli, int argc, char **argv)
             return nr_cli_fail(cli, NR_EFORBIDDEN, &err);
         }
         nr_arena_init(&ar);
-        rc = nr_case_resolve(&cli->rv, case_ref, &case_id, &err);
+        rc = nr_case_resolve(&cli->rv, &cli->actor, case_ref, &case_id, &err);
         if (rc == 0)
             rc = nr_case_get(&cli->rv, &cli->actor, case_id, &ar, &c, &err);
         if (rc == 0 && expert) {

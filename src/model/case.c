@@ -161,23 +161,35 @@ int nr_case_get(struct nr_review *rv, const struct nr_actor *a, int64_t id, stru
     return 0;
 }
 
-int nr_case_resolve(struct nr_review *rv, const char *ref, int64_t *id, struct nr_err *err)
+int nr_case_resolve(struct nr_review *rv, const struct nr_actor *a, const char *ref, int64_t *id,
+                    struct nr_err *err)
 {
+    struct nr_arena ar;
+    struct nr_case c;
     char *end;
     long long v;
+    int rc = 0;
 
     if (ref == NULL || *ref == '\0')
         return nr_err_set(err, NR_EINVAL, "case", "no case given");
-    v = strtoll(ref, &end, 10);
-    if (*end == '\0' && v > 0) {
-        *id = v;
-        return 0;
-    }
     if (strlen(ref) > 64)
         return nr_err_set(err, NR_EINVAL, "case", "case reference is too long");
-    if (nr_store_query_int(rv->st, NULL, id, "SELECT id FROM cases WHERE ref = ?", "t", ref) == 0)
-        return 0;
-    return nr_err_set(err, NR_ENOTFOUND, "case", "no case %s", ref);
+    v = strtoll(ref, &end, 10);
+    if (*end == '\0' && v > 0)
+        *id = v;
+    else if (nr_store_query_int(rv->st, NULL, id, "SELECT id FROM cases WHERE ref = ?", "t", ref) !=
+             0)
+        rc = NR_ENOTFOUND;
+    /* R11: a case the actor may not see is named exactly like one that does not exist. */
+    if (rc == 0 && a) {
+        nr_arena_init(&ar);
+        if (nr_case_load(rv, *id, &ar, &c, NULL) != 0 || !nr_case_visible(rv, a, &c))
+            rc = NR_ENOTFOUND;
+        nr_arena_release(&ar);
+    }
+    if (rc)
+        return nr_err_set(err, NR_ENOTFOUND, "case", "no case %s", ref);
+    return 0;
 }
 
 static int nr_roles_text(nr_role_set roles, char *out, size_t n)

@@ -11,6 +11,7 @@
 #include "netreview/review.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,8 @@ static int nr_places_resolve(const struct nr_review_config *cfg, struct nr_place
 
     memset(pl, 0, sizeof(*pl));
     if (db == NULL)
-        return nr_err_set(err, NR_EINVAL, "db", "no database given (use --db PATH or NETREVIEW_DB)");
+        return nr_err_set(err, NR_EINVAL, "db",
+                          "no database given (use --db PATH or NETREVIEW_DB)");
     pl->db = nr_strdup(db);
     pl->data_dir = data ? nr_strdup(data) : nr_asprintf("%s-data", db);
     pl->home = nr_strdup(home ? home : NR_SOURCE_DIR);
@@ -331,15 +333,32 @@ int nr_actor_load(struct nr_review *rv, const char *login, struct nr_actor *a, s
     return nr_actor_fill(rv, login, a, NULL, err);
 }
 
+/* A hash of the installation's cost that no password matches, made once per process. */
+static pthread_once_t nr_dummy_once = PTHREAD_ONCE_INIT;
+static char *nr_dummy_hash;
+
+static void nr_dummy_make(void)
+{
+    if (nr_password_hash("netreview: no such user", &nr_dummy_hash, NULL) != 0)
+        nr_dummy_hash = NULL;
+}
+
 int nr_actor_authenticate(struct nr_review *rv, const char *login, const char *password,
                           struct nr_actor *a, struct nr_err *err)
 {
     char *hash = NULL;
     int rc = nr_actor_fill(rv, login, a, &hash, NULL);
 
-    /* Unknown users and wrong passwords answer the same way. */
-    if (rc == 0 && (hash == NULL || nr_password_verify(hash, password) != 0))
+    /* Unknown users and wrong passwords answer the same way, and take as long: an unknown
+     * login is checked against a hash of the same cost. */
+    if (rc != 0 || hash == NULL) {
+        pthread_once(&nr_dummy_once, nr_dummy_make);
+        if (nr_dummy_hash)
+            nr_password_verify(nr_dummy_hash, password);
         rc = NR_EAUTH;
+    } else if (nr_password_verify(hash, password) != 0) {
+        rc = NR_EAUTH;
+    }
     if (rc) {
         memset(a, 0, sizeof(*a));
         rc = nr_err_set(err, NR_EAUTH, "password", "wrong user or password");
@@ -500,8 +519,8 @@ int nr_audit_verify(struct nr_review *rv, int64_t *bad_id, int64_t *count, struc
                             (long long)id, (long long)last);
             goto out;
         }
-        nr_audit_text(&b, prev, id, nr_stmt_text(s, 1) ? nr_stmt_text(s, 1) : "",
-                      nr_stmt_int(s, 2), nr_stmt_text(s, 3) ? nr_stmt_text(s, 3) : "",
+        nr_audit_text(&b, prev, id, nr_stmt_text(s, 1) ? nr_stmt_text(s, 1) : "", nr_stmt_int(s, 2),
+                      nr_stmt_text(s, 3) ? nr_stmt_text(s, 3) : "",
                       nr_stmt_text(s, 4) ? nr_stmt_text(s, 4) : "", nr_stmt_int(s, 5),
                       nr_stmt_text(s, 6), nr_stmt_text(s, 7));
         nr_audit_hash(rv, &b, hash);
@@ -557,8 +576,8 @@ int nr_audit_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_i
             return rc;
         if (!a->local_admin && a->role != NR_ROLE_OFFICE && a->role != NR_ROLE_COMMITTEE &&
             a->role != NR_ROLE_SECTOR_DEPT)
-            return nr_err_set(err, NR_EFORBIDDEN, "case",
-                              "role %s may not read the audit log", nr_role_name(a->role));
+            return nr_err_set(err, NR_EFORBIDDEN, "case", "role %s may not read the audit log",
+                              nr_role_name(a->role));
     } else if (!a->local_admin && a->role != NR_ROLE_OFFICE && a->role != NR_ROLE_COMMITTEE) {
         return nr_err_set(err, NR_EFORBIDDEN, NULL, "role %s may not read the whole audit log",
                           nr_role_name(a->role));
