@@ -284,6 +284,13 @@ int nr_panel_recuse(struct nr_review *rv, const struct nr_actor *a, int64_t case
 int nr_score_submit(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
                     const char *dimension, const char *level, const char *reason,
                     struct nr_err *err);
+/* A score sheet: {"control": {"level": "high", "reason": "..."}, ...}, one entry per dimension.
+ * nr_score_sheet_parse checks its shape only (at most 1 MiB, 64 entries, string fields) and
+ * returns the parsed object (caller json_decrefs), NR_EPARSE with the JSON path otherwise.
+ * nr_score_sheet_submit stores every score of the sheet in one transaction: all or none. */
+int nr_score_sheet_parse(const char *text, size_t len, json_t **out, struct nr_err *err);
+int nr_score_sheet_submit(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                          const char *text, size_t len, struct nr_err *err);
 /* The panel: members, who has scored; scores and the recommendation only once all are in
  * (R6: sealed until then), except each expert sees their own. */
 int nr_panel_show(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,

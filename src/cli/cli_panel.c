@@ -233,9 +233,7 @@ int nr_cli_panel(struct nr_cli *cli, int argc, char **argv)
 /* Scores every dimension of a scores file in one transaction: all are stored or none. */
 static int nr_score_file(struct nr_cli *cli, int64_t case_id, const char *path, struct nr_err *err)
 {
-    json_error_t jerr;
-    json_t *doc = NULL, *v;
-    const char *dim;
+    struct nr_err inner;
     char *text = NULL;
     size_t len = 0;
     int rc;
@@ -243,46 +241,12 @@ static int nr_score_file(struct nr_cli *cli, int64_t case_id, const char *path, 
     rc = nr_file_read(path, NR_CLI_SCORES_MAX, &text, &len, err);
     if (rc)
         return rc;
-    doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    nr_err_init(&inner);
+    rc = nr_score_sheet_submit(&cli->rv, &cli->actor, case_id, text, len, &inner);
     nr_free(text);
-    if (doc == NULL)
-        return nr_err_set(err, NR_EPARSE, "$", "%s: line %d: %s", path, jerr.line, jerr.text);
-    if (!json_is_object(doc) || json_object_size(doc) == 0) {
-        json_decref(doc);
-        return nr_err_set(err, NR_EPARSE, "$",
-                          "%s: expected an object of dimensions, like {\"control\": {\"level\": "
-                          "\"high\", \"reason\": \"...\"}}",
-                          path);
-    }
-    rc = nr_store_begin(cli->rv.st, err);
-    if (rc) {
-        json_decref(doc);
-        return rc;
-    }
-    json_object_foreach(doc, dim, v)
-    {
-        const char *level = json_string_value(json_object_get(v, "level"));
-        const char *reason = json_string_value(json_object_get(v, "reason"));
-        struct nr_err one;
-
-        if (!json_is_object(v) || level == NULL || reason == NULL) {
-            rc = nr_err_set(err, NR_EPARSE, "$",
-                            "%s: $.%s must be {\"level\": ..., \"reason\": ...}", path, dim);
-            break;
-        }
-        nr_err_init(&one);
-        rc = nr_score_submit(&cli->rv, &cli->actor, case_id, dim, level, reason, &one);
-        if (rc) {
-            nr_err_set(err, rc, one.field, "%s: $.%s: %s", path, dim,
-                       one.msg[0] ? one.msg : nr_strerror(rc));
-            break;
-        }
-    }
     if (rc)
-        nr_store_rollback(cli->rv.st);
-    else
-        rc = nr_store_commit(cli->rv.st, err);
-    json_decref(doc);
+        nr_err_set(err, rc, inner.field, "%s: %s", path,
+                   inner.msg[0] ? inner.msg : nr_strerror(rc));
     return rc;
 }
 

@@ -65,8 +65,9 @@ int nr_materials_request(struct nr_review *rv, const struct nr_actor *a, int64_t
                        "ittitt", case_id, c.phase, what, a->user_id, now, today);
     /* R13: the clock stops on the first outstanding request. */
     if (rc == 0 && c.paused_on == NULL)
-        rc = nr_store_exec(rv->st, err, "UPDATE cases SET paused_on = ?, updated_at = ? WHERE id = ?",
-                           "tti", today, now, case_id);
+        rc = nr_store_exec(rv->st, err,
+                           "UPDATE cases SET paused_on = ?, updated_at = ? WHERE id = ?", "tti",
+                           today, now, case_id);
     nr_case_obj(obj, sizeof(obj), case_id);
     if (rc == 0)
         rc = nr_audit_append(rv, a, "materials.request", case_id, obj, what, err);
@@ -102,8 +103,8 @@ int nr_materials_receive(struct nr_review *rv, const struct nr_actor *a, int64_t
     if (rc)
         goto out;
     if (pending == 0) {
-        rc = nr_err_set(err, NR_EPRECOND, "case", "case %s has no outstanding request for materials",
-                        c.ref);
+        rc = nr_err_set(err, NR_EPRECOND, "case",
+                        "case %s has no outstanding request for materials", c.ref);
         goto out;
     }
     day = nr_date_from_time(nr_time_now());
@@ -186,8 +187,9 @@ int nr_deadline_extend(struct nr_review *rv, const struct nr_actor *a, int64_t c
                        "ititittt", case_id, c.phase, (int64_t)days, reason, a->user_id, now,
                        c.phase_due, due);
     if (rc == 0)
-        rc = nr_store_exec(rv->st, err, "UPDATE cases SET phase_due = ?, updated_at = ? WHERE id = ?",
-                           "tti", due, now, case_id);
+        rc = nr_store_exec(rv->st, err,
+                           "UPDATE cases SET phase_due = ?, updated_at = ? WHERE id = ?", "tti",
+                           due, now, case_id);
     if (rc == 0)
         rc = nr_store_exec(rv->st, err,
                            "UPDATE case_phases SET due = ? WHERE case_id = ? AND left_at IS NULL",

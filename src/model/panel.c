@@ -784,3 +784,79 @@ out:
     nr_arena_release(&ar);
     return rc;
 }
+
+/* ---- score sheets ---- */
+
+#define NR_SHEET_MAX     (1 << 20)
+#define NR_SHEET_ENTRIES 64
+
+int nr_score_sheet_parse(const char *text, size_t len, json_t **out, struct nr_err *err)
+{
+    json_error_t jerr;
+    json_t *doc, *v;
+    const char *dim;
+
+    *out = NULL;
+    if (len > NR_SHEET_MAX)
+        return nr_err_set(err, NR_EPARSE, "$", "score sheet is larger than 1 MiB");
+    doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (doc == NULL)
+        return nr_err_set(err, NR_EPARSE, "$", "line %d column %d: %s", jerr.line, jerr.column,
+                          jerr.text);
+    if (!json_is_object(doc) || json_object_size(doc) == 0 ||
+        json_object_size(doc) > NR_SHEET_ENTRIES) {
+        json_decref(doc);
+        return nr_err_set(err, NR_EPARSE, "$",
+                          "expected an object of 1 to %d dimensions, like {\"control\": "
+                          "{\"level\": \"high\", \"reason\": \"...\"}}",
+                          NR_SHEET_ENTRIES);
+    }
+    json_object_foreach(doc, dim, v)
+    {
+        char path[NR_ERR_FIELD_MAX];
+        snprintf(path, sizeof(path), "$.%.100s", dim);
+        if (!json_is_object(v) || json_object_size(v) != 2 ||
+            !json_is_string(json_object_get(v, "level")) ||
+            !json_is_string(json_object_get(v, "reason"))) {
+            json_decref(doc);
+            return nr_err_set(err, NR_EPARSE, path,
+                              "%s must be {\"level\": \"...\", \"reason\": \"...\"}", path);
+        }
+    }
+    *out = doc;
+    return 0;
+}
+
+int nr_score_sheet_submit(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                          const char *text, size_t len, struct nr_err *err)
+{
+    json_t *doc = NULL, *v;
+    const char *dim;
+    int rc = nr_score_sheet_parse(text, len, &doc, err);
+
+    if (rc)
+        return rc;
+    rc = nr_store_begin(rv->st, err);
+    if (rc) {
+        json_decref(doc);
+        return rc;
+    }
+    json_object_foreach(doc, dim, v)
+    {
+        struct nr_err one;
+        nr_err_init(&one);
+        rc = nr_score_submit(rv, a, case_id, dim, json_string_value(json_object_get(v, "level")),
+                             json_string_value(json_object_get(v, "reason")), &one);
+        if (rc) {
+            nr_err_set(err, rc, one.field, "$.%.100s: %s", dim,
+                       one.msg[0] ? one.msg : nr_strerror(rc));
+            break;
+        }
+    }
+    if (rc)
+        nr_store_rollback(rv->st);
+    else
+        rc = nr_store_commit(rv->st, err);
+    json_decref(doc);
+    return rc;
+}
