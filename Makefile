@@ -8,7 +8,6 @@ ASAN_BUILD ?= build-asan
 VAR ?= var
 DB ?= $(VAR)/netreview.db
 DEMO_PASSWORD ?= demo-password
-export NETREVIEW_DATA ?= $(abspath $(VAR)/data)
 
 .PHONY: all deps build build-asan run test test-unit test-e2e test-asan fuzz format clean
 

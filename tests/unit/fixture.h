@@ -36,6 +36,10 @@ static inline int nr_fixture_open_suite(struct nr_fixture *fx, const char *proce
     int rc;
 
     memset(fx, 0, sizeof(*fx));
+    /* The installation's places come from the fixture alone, never from the caller's shell. */
+    unsetenv("NETREVIEW_DATA");
+    unsetenv("NETREVIEW_DB");
+    unsetenv("NETREVIEW_HOME");
     /* Keep argon2 cheap in tests; the cost is a parameter, not part of what is tested. */
     setenv("NETREVIEW_ARGON2_MEMORY_KIB", "1024", 0);
     snprintf(fx->dir, sizeof(fx->dir), "/tmp/nr-test-XXXXXX");

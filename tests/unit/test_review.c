@@ -54,6 +54,8 @@ static void tmpdir(char out[256])
 {
     snprintf(out, 256, "/tmp/nr-test-XXXXXX");
     assert_non_null(mkdtemp(out));
+    /* Installations made here keep their keys beside their database, whatever the shell says. */
+    unsetenv("NETREVIEW_DATA");
 }
 
 static void rmtree(const char *dir)
