@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config clang clang-format
   libsqlite3-dev sqlite3 libjansson-dev libargon2-dev libssl-dev openssl libcmocka-dev
-  jq python3
+  libevent-dev curl jq python3
 )
 
 missing=()

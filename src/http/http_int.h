@@ -151,10 +151,32 @@ int nr_http_authenticate(struct nr_req *r);
 /* ---- handlers, one file per resource (api_*.c) ---- */
 #define NR_HANDLER(name) void name(struct nr_req *r)
 
-/* The gate index shared by the workers (gate.h); NULL before the first build. */
-struct nr_gate_index *nr_http_gate_index(struct nr_http_server *srv);
-/* Tells every worker that decisions changed (after a handler that decides, publishes, revokes):
- * the index is rebuilt before the next gate answer. */
+/* ---- the gate index (gate_cache.c) ---- */
+
+/* One per server, shared by the workers. The index (gate.h) is immutable once built; the cache
+ * holds the current one and swaps in a new one when decisions change: after a handler that
+ * decides, publishes or revokes (nr_http_decisions_changed), and when another process (the CLI)
+ * changed them, noticed by a timer on each worker at most once a second, never per request. */
+struct nr_gate_cache;
+struct nr_gate_cache *nr__gate_cache_new(void);
+void nr__gate_cache_free(struct nr_gate_cache *gc);
+/* A reference to the current index, rebuilt first from rv when stale; release it with
+ * nr__gate_index_put. NULL (with err) when it cannot be built. Thread-safe. */
+struct nr_gate_index *nr__gate_cache_get(struct nr_gate_cache *gc, struct nr_review *rv,
+                                         struct nr_err *err);
+void nr__gate_index_put(struct nr_gate_cache *gc, struct nr_gate_index *idx);
+/* Marks the index stale. Thread-safe, cheap. */
+void nr__gate_cache_invalidate(struct nr_gate_cache *gc);
+/* Called by each worker's timer: invalidates when the store's decisions changed since the last
+ * build (by another process). */
+void nr__gate_cache_poll(struct nr_gate_cache *gc, struct nr_review *rv);
+
+/* ---- the server (server.c) ---- */
+
+struct nr_gate_cache *nr_http_gate_cache(struct nr_http_server *srv);
+/* After a handler changed decisions: the gate answers from a new index from now on. */
 void nr_http_decisions_changed(struct nr_http_server *srv);
+/* Counts a gate lookup for /metrics. */
+void nr_http_count_gate_lookup(struct nr_http_server *srv, const char *status);
 
 #endif

@@ -171,5 +171,29 @@ static const char nr_migration_1[] =
 static const char nr_migration_2[] =
     "ALTER TABLE declarations ADD COLUMN national_security INTEGER NOT NULL DEFAULT 0;\n";
 
-const char *const nr__migrations[] = {nr_migration_1, nr_migration_2};
+/* The server: sessions (cookie + CSRF), API tokens (stored hashed, scoped), failed sign-ins
+ * (throttling per user and per address), evidence uploads in parts. */
+static const char nr_migration_3[] =
+    "CREATE TABLE sessions (\n"
+    "  id {ID}, token_hash TEXT NOT NULL UNIQUE, csrf TEXT NOT NULL,\n"
+    "  user_id BIGINT NOT NULL REFERENCES users(id), created_at TEXT NOT NULL,\n"
+    "  expires_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, client TEXT, revoked_at TEXT);\n"
+    "CREATE TABLE api_tokens (\n"
+    "  id {ID}, token_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, name TEXT NOT NULL,\n"
+    "  user_id BIGINT NOT NULL REFERENCES users(id), scopes TEXT NOT NULL,\n"
+    "  created_by BIGINT REFERENCES users(id), created_at TEXT NOT NULL, expires_at TEXT,\n"
+    "  last_used_at TEXT, revoked_at TEXT);\n"
+    "CREATE TABLE login_failures (\n"
+    "  id {ID}, login TEXT NOT NULL, client TEXT NOT NULL, at TEXT NOT NULL);\n"
+    "CREATE INDEX login_failures_login ON login_failures (login, at);\n"
+    "CREATE INDEX login_failures_client ON login_failures (client, at);\n"
+    "CREATE TABLE uploads (\n"
+    "  id {ID}, token TEXT NOT NULL UNIQUE, case_id BIGINT NOT NULL REFERENCES cases(id),\n"
+    "  task_id BIGINT REFERENCES tasks(id), filename TEXT NOT NULL, media_type TEXT,\n"
+    "  description TEXT, public_doc INTEGER NOT NULL DEFAULT 0, size BIGINT NOT NULL,\n"
+    "  received BIGINT NOT NULL DEFAULT 0, created_by BIGINT NOT NULL REFERENCES users(id),\n"
+    "  created_at TEXT NOT NULL, completed_at TEXT, evidence_id BIGINT REFERENCES evidence(id));\n"
+    "CREATE INDEX complaints_source ON complaints (source_addr, received_at);\n";
+
+const char *const nr__migrations[] = {nr_migration_1, nr_migration_2, nr_migration_3};
 const int nr__migration_count = (int)(sizeof(nr__migrations) / sizeof(nr__migrations[0]));
