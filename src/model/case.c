@@ -987,15 +987,10 @@ static int nr_rows_json(struct nr_review *rv, const char *sql, const char *types
     return 0;
 }
 
-/* Adds key: the result of a per-case list, or {"error": ...} when the actor may not see it. */
+/* Adds key: the result of a per-case list, or null when the actor may not see that part. */
 static void nr_case_part(json_t *o, const char *key, int rc, json_t *v)
 {
-    if (rc == 0 && v)
-        json_object_set_new(o, key, v);
-    else if (rc == NR_EFORBIDDEN || rc == NR_ENOTFOUND)
-        json_object_set_new(o, key, json_null());
-    else
-        json_object_set_new(o, key, json_null());
+    json_object_set_new(o, key, rc == 0 && v ? v : json_null());
 }
 
 int nr_case_show(struct nr_review *rv, const struct nr_actor *a, int64_t id, json_t **out,
