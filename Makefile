@@ -9,7 +9,7 @@ VAR ?= var
 DB ?= $(VAR)/netreview.db
 DEMO_PASSWORD ?= demo-password
 
-.PHONY: all deps build build-asan run test test-unit test-e2e test-asan fuzz format clean
+.PHONY: all deps build build-asan run test test-unit test-e2e test-asan fuzz bench format clean
 
 all: build
 
@@ -37,6 +37,9 @@ test-unit: build
 
 test-e2e: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L e2e
+
+bench: build
+	@./bench/gate.sh $(BUILD)/netreview
 
 fuzz: deps
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DNR_FUZZ=ON >/dev/null

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make run`: migrate (or create) the database, load the demo data set when it is new, then
-# start the product on its embedded default (SQLite, demo data, the cn-2017 procedure).
-# Until the HTTP server exists, "start" means a guided tour of the command line on the demo data.
+# start the product on its embedded default (SQLite, demo data, the cn-2017 procedure):
+# `netreview serve` in the foreground on NETREVIEW_LISTEN (default 127.0.0.1:8080) until Ctrl-C,
+# after saying how to sign in.
 set -euo pipefail
 bin=${1:?binary}; db=${2:?database}; password=${3:-demo-password}
+listen=${NETREVIEW_LISTEN:-127.0.0.1:8080}
 mkdir -p "$(dirname "$db")"
 export NETREVIEW_DB="$db"
 
@@ -14,23 +16,32 @@ else
   "$bin" migrate
 fi
 
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { say "netreview $*"; "$bin" "$@" || true; }
+case $listen in
+  :*) url="http://127.0.0.1$listen" ;;
+  0.0.0.0:*) url="http://127.0.0.1:${listen##*:}" ;;
+  *) url="http://$listen" ;;
+esac
+log="$(dirname "$db")/access.log"
+users=$("$bin" user list --json |
+  jq -r 'group_by(.role)[] | (.[0].role + ":") as $r |
+    "  \($r)\(" " * ([18 - ($r | length), 1] | max)) \(map(.login) | join(", "))"')
 
 cat <<EOF
 
-netreview is ready on $db (data in ${db}-data, procedure cn-2017).
-Every demo user has the password "$password". A tour of the command line:
-EOF
-run --as office case list
-run --as office case overdue
-run --as office case show 1
-run --as office decision list
-run --as bank-ops gate check --product "Halcyon Smart Meter Controller" --version 1.9.0
-run --as office audit verify
-cat <<EOF
+netreview serves $db (data in ${db}-data) on $url
+Sign in as any demo user, one per role; the password is "$password" (the one given when the
+demo data was loaded):
+$users
 
-More: netreview --help, netreview case --help. Export a decision and verify it offline:
-  $bin --as office decision export ID --out d.json
-  $bin decision verify d.json --key ${db}-data/keys/office.pub
+  curl -c jar.txt -H 'Content-Type: application/json' \\
+       -d '{"login":"office","password":"$password"}' $url/api/v1/session
+  curl -b jar.txt '$url/api/v1/cases?limit=5'     # writes also need -H "X-CSRF-Token: <csrf>"
+  curl '$url/api/v1/gate?product=Halcyon%20Smart%20Meter%20Controller&version=1.9.0'
+
+The command line works on the same database meanwhile (netreview --help for the rest):
+  export NETREVIEW_DB=$db
+  $bin --as office case list
+Access log: $log. Stop with Ctrl-C.
+
 EOF
+exec "$bin" serve --listen "$listen" --access-log "$log"

@@ -3,6 +3,8 @@
  * their families (interface: cli.h).
  */
 #include "cli.h"
+#include "cli_serve.h"
+#include "cli_token.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +42,9 @@ static const char nr_usage[] =
     "  decision      signed decisions: show, export, verify (R7)\n"
     "  gate          the procurement gate (R9)\n"
     "  audit         the hash-chained audit log (R11)\n"
+    "Server:\n"
+    "  serve         the HTTP JSON API, the gate, /healthz and /metrics\n"
+    "  token         API tokens for machines that call the HTTP API (office)\n"
     "\n"
     "Global options (also accepted after the command):\n"
     "  --db PATH     the database (or NETREVIEW_DB)\n"
@@ -86,6 +91,8 @@ static const struct nr_command nr_commands[] = {
     {"decision", nr_cli_decision},
     {"gate", nr_cli_gate},
     {"audit", nr_cli_audit},
+    {"serve", nr_cli_serve},
+    {"token", nr_cli_token},
 };
 
 int main(int argc, char **argv)

@@ -742,15 +742,16 @@ static int nr_transition_allowed(struct nr_review *rv, const struct nr_actor *a,
     if (a->local_admin)
         return nr_err_set(err, NR_EFORBIDDEN, "as",
                           "the local administrator takes no part in a case; act with --as USER");
-    if (!nr_transition_from(t, c->phase)) {
-        nr_phases_text(t->from, t->nfrom, text, sizeof(text));
-        return nr_err_set(err, NR_EPHASE, "phase", "case %s is in phase %s; %s needs phase %s",
-                          c->ref, c->phase, t->id, text);
-    }
+    /* The role first, as for actions: a role that may never make it hears so in any phase. */
     if (!(t->roles & NR_ROLE_BIT(a->role))) {
         nr_roles_text(t->roles, text, sizeof(text));
         return nr_err_set(err, NR_EFORBIDDEN, "role", "role %s may not %s (allowed: %s)",
                           nr_role_name(a->role), t->id, text);
+    }
+    if (!nr_transition_from(t, c->phase)) {
+        nr_phases_text(t->from, t->nfrom, text, sizeof(text));
+        return nr_err_set(err, NR_EPHASE, "phase", "case %s is in phase %s; %s needs phase %s",
+                          c->ref, c->phase, t->id, text);
     }
     if ((a->role == NR_ROLE_SECTOR_DEPT || a->role == NR_ROLE_PROTECTION_DEPT) &&
         !nr_str_eq(a->sector, c->sector))

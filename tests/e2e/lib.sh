@@ -158,3 +158,126 @@ flip_byte() {
   [ -n "$b" ] || fail "flip_byte: $1 has no byte at offset $2"
   printf '%b' "\\$(printf '%03o' $(((b ^ 0x5a) & 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
+
+# --- The HTTP server (0300 and later). ---
+# serve_start [ARGS...]      start `netreview serve` on $NETREVIEW_DB, on a free loopback port
+#                            (it binds port 0 and prints the address it got), ARGS passed on
+#                            (e.g. --workers 4); waits until /healthz answers. Sets $NR_URL
+#                            (http://127.0.0.1:PORT) and $NR_SERVE_PID; the server's output goes
+#                            to $T/serve.out and $T/serve.err, its access log to $T/access.log.
+#                            Workers: $NR_WORKERS (default 2).
+# serve_stop                 SIGTERM, wait, and fail unless the server exited 0.
+# sign_in LOGIN [PASSWORD]   POST /api/v1/session (password default "password-LOGIN", as
+#                            add_user sets it); keeps the cookie in $T/jar-LOGIN and the CSRF
+#                            token, and makes LOGIN the current caller of api.
+# as_user LOGIN|public       switch the caller of api to a user signed in before, or to the public
+#                            (no cookie, no token).
+# NR_TOKEN=nr_... api ...    with a bearer token instead of the cookie (set NR_TOKEN, as_user public).
+# api METHOD PATH [BODY]     one request as the current caller: BODY is JSON text, or @FILE to send
+#                            a file as it is; status code in $status, body in $T/body, response
+#                            headers in $T/headers. PATH starts with / (e.g. /api/v1/cases?limit=5).
+# api_expect STATUS METHOD PATH [BODY]   api, and fail unless the status is STATUS.
+# api_error STATUS CODE METHOD PATH [BODY]  api, and fail unless the status is STATUS and the body
+#                            is {"error":{"code":CODE,...}}.
+# bget FILTER                jq -r FILTER on the last response body.
+NR_URL=
+NR_SERVE_PID=
+NR_CALLER=public
+status=
+
+serve_start() {
+  local i
+  rm -f "$T/serve.out" "$T/serve.err"
+  "$NETREVIEW_BIN" serve --listen 127.0.0.1:0 --workers "${NR_WORKERS:-2}" \
+    --access-log "$T/access.log" "$@" >"$T/serve.out" 2>"$T/serve.err" &
+  NR_SERVE_PID=$!
+  for i in $(seq 1 200); do
+    NR_URL=$(sed -n 's/^netreview listening on \(http:[^ ]*\)$/\1/p' "$T/serve.out" 2>/dev/null | head -n1)
+    [ -n "$NR_URL" ] && break
+    kill -0 "$NR_SERVE_PID" 2>/dev/null || fail "netreview serve exited: $(cat "$T/serve.err")"
+    sleep 0.05
+  done
+  [ -n "$NR_URL" ] || fail "netreview serve did not print its address: $(cat "$T/serve.err")"
+  for i in $(seq 1 100); do
+    curl -s -o /dev/null -m 2 "$NR_URL/healthz" && break
+    sleep 0.05
+  done
+  curl -sf -o /dev/null -m 5 "$NR_URL/healthz" || fail "$NR_URL/healthz does not answer"
+  # Stop the server with the test, whatever happens (the EXIT trap of lib.sh removes $T).
+  trap 'nr_serve_kill; [ -n "${NR_KEEP:-}" ] || rm -rf "$T"' EXIT
+}
+
+nr_serve_kill() {
+  if [ -n "$NR_SERVE_PID" ] && kill -0 "$NR_SERVE_PID" 2>/dev/null; then
+    kill -TERM "$NR_SERVE_PID" 2>/dev/null || true
+    wait "$NR_SERVE_PID" 2>/dev/null || true
+  fi
+  NR_SERVE_PID=
+}
+
+serve_stop() {
+  local code
+  [ -n "$NR_SERVE_PID" ] || fail "serve_stop: no server running"
+  kill -TERM "$NR_SERVE_PID"
+  set +e
+  wait "$NR_SERVE_PID"
+  code=$?
+  set -e
+  NR_SERVE_PID=
+  [ "$code" -eq 0 ] || fail "netreview serve exited $code after SIGTERM: $(cat "$T/serve.err")"
+}
+
+api() {
+  local method=$1 path=$2 args
+  shift 2
+  args=(-s -D "$T/headers" -w '%{http_code}' -m "${NR_API_TIMEOUT:-30}")
+  if [ "$method" = HEAD ]; then
+    args+=(-I -o /dev/null)
+    : >"$T/body"
+  else
+    args+=(-o "$T/body" -X "$method")
+  fi
+  if [ "$NR_CALLER" != public ]; then
+    args+=(-b "$T/jar-$NR_CALLER" -c "$T/jar-$NR_CALLER")
+    [ "$method" = GET ] || [ "$method" = HEAD ] ||
+      args+=(-H "X-CSRF-Token: $(cat "$T/csrf-$NR_CALLER")")
+  fi
+  [ -z "${NR_TOKEN:-}" ] || args+=(-H "Authorization: Bearer $NR_TOKEN")
+  [ $# -eq 0 ] || args+=(-H 'Content-Type: application/json' --data-binary "$1")
+  status=$(curl "${args[@]}" "$NR_URL$path") || status=000
+}
+
+api_expect() {
+  local want=$1
+  shift
+  api "$@"
+  [ "$status" = "$want" ] || fail "$NR_CALLER: $1 $2 answered $status, expected $want: $(head -c 2000 "$T/body")"
+}
+
+api_error() {
+  local want=$1 code=$2 got
+  shift 2
+  api_expect "$want" "$@"
+  got=$(jq -r '.error.code' "$T/body" 2>/dev/null || echo "(not JSON)")
+  [ "$got" = "$code" ] || fail "$NR_CALLER: $1 $2: error code '$got', expected '$code': $(head -c 2000 "$T/body")"
+}
+
+bget() { jq -r "$1" "$T/body"; }
+
+sign_in() {
+  local login=$1 password=${2:-password-$1}
+  NR_CALLER=public
+  rm -f "$T/jar-$login"
+  status=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -m 30 -c "$T/jar-$login" \
+    -H 'Content-Type: application/json' -X POST "$NR_URL/api/v1/session" \
+    --data-binary "$(jq -cn --arg l "$login" --arg p "$password" '{login: $l, password: $p}')") ||
+    status=000
+  [ "$status" = 200 ] || fail "sign-in of $login answered $status: $(cat "$T/body")"
+  jq -r '.csrf' "$T/body" >"$T/csrf-$login"
+  NR_CALLER=$login
+}
+
+as_user() {
+  if [ "$1" != public ] && [ ! -f "$T/jar-$1" ]; then fail "as_user $1: not signed in"; fi
+  NR_CALLER=$1
+}
