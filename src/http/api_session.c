@@ -12,7 +12,6 @@
  * has gone by then).
  */
 #include "api.h"
-#include "auth_int.h"
 #include "netreview/token.h"
 
 #include <stdio.h>

@@ -13,7 +13,10 @@
  * the model (review.h), which checks role, phase and need-to-know, and answers with nr_req_json
  * or nr_req_error. Every write the model makes is one transaction; the handler never writes SQL.
  *
- * Ownership: struct nr_req and everything in its arena live until the response is sent.
+ * Ownership: struct nr_req and everything in its arena live until the response is sent. A
+ * handler that returns without answering has deferred its answer (a timer: the sign-in delay)
+ * and r stays valid until it answers; a handler that streams through evhttp itself (evidence
+ * downloads) must not touch r after it returns (server_int.h has the details).
  * nr_req_json steals its json_t. Errors are JSON {"error":{"code","message","field"}}.
  */
 #ifndef NETREVIEW_HTTP_INT_H
@@ -30,18 +33,18 @@
 #include <stdint.h>
 
 /* Limits on what a request may carry (Bad input: caps everywhere). */
-#define NR_HTTP_BODY_MAX       (1 << 20) /* JSON bodies */
-#define NR_HTTP_PART_MAX       (8 << 20) /* one part of an evidence upload */
-#define NR_HTTP_HEADERS_MAX    (16 << 10)
-#define NR_HTTP_JSON_DEPTH     16
-#define NR_HTTP_STRING_MAX     (64 << 10)
-#define NR_HTTP_PATH_PARAMS    4
+#define NR_HTTP_BODY_MAX    (1 << 20) /* JSON bodies */
+#define NR_HTTP_PART_MAX    (8 << 20) /* one part of an evidence upload */
+#define NR_HTTP_HEADERS_MAX (16 << 10)
+#define NR_HTTP_JSON_DEPTH  16
+#define NR_HTTP_STRING_MAX  (64 << 10)
+#define NR_HTTP_PATH_PARAMS 4
 
 /* Token scopes (an API token carries a set; a session has all of its user's). */
-#define NR_SCOPE_GATE 0x1u /* GET /api/v1/gate, /api/v1/gate/feed */
-#define NR_SCOPE_READ 0x2u /* every GET */
+#define NR_SCOPE_GATE  0x1u /* GET /api/v1/gate, /api/v1/gate/feed */
+#define NR_SCOPE_READ  0x2u /* every GET */
 #define NR_SCOPE_WRITE 0x4u /* every state-changing request */
-#define NR_SCOPE_ALL  (NR_SCOPE_GATE | NR_SCOPE_READ | NR_SCOPE_WRITE)
+#define NR_SCOPE_ALL   (NR_SCOPE_GATE | NR_SCOPE_READ | NR_SCOPE_WRITE)
 
 /* Route flags. */
 #define NR_ROUTE_PUBLIC 0x1u /* answers the public (no sign-in); handlers still check roles */
@@ -67,19 +70,19 @@ struct nr_req {
     struct nr_review *rv; /* == &w->rv */
     struct nr_arena ar;
     const struct nr_route *route;
-    const char *path;                          /* decoded path, arena */
-    const char *params[NR_HTTP_PATH_PARAMS];   /* {name} segments of the route, arena */
+    const char *path;                        /* decoded path, arena */
+    const char *params[NR_HTTP_PATH_PARAMS]; /* {name} segments of the route, arena */
     int nparams;
-    struct evkeyvalq query;                    /* parsed query string */
-    json_t *body;                              /* JSON body of POST/PUT/PATCH, NULL otherwise */
-    const char *raw;                           /* NR_ROUTE_RAW: the body bytes (in memory, */
-    size_t raw_len;                            /* capped at NR_HTTP_PART_MAX) */
-    struct nr_actor actor;                     /* the public when not signed in */
+    struct evkeyvalq query; /* parsed query string */
+    json_t *body;           /* JSON body of POST/PUT/PATCH, NULL otherwise */
+    const char *raw;        /* NR_ROUTE_RAW: the body bytes (in memory, */
+    size_t raw_len;         /* capped at NR_HTTP_PART_MAX) */
+    struct nr_actor actor;  /* the public when not signed in */
     enum nr_auth_via via;
     unsigned scopes;
     int64_t session_id, token_id;
-    char client[64];                           /* peer address, for logs and throttling */
-    int status;                                /* sent status, for the access log */
+    char client[64]; /* peer address, for logs and throttling */
+    int status;      /* sent status, for the access log */
     uint64_t started_ns;
 };
 
@@ -174,6 +177,9 @@ void nr__gate_cache_poll(struct nr_gate_cache *gc, struct nr_review *rv);
 /* ---- the server (server.c) ---- */
 
 struct nr_gate_cache *nr_http_gate_cache(struct nr_http_server *srv);
+/* Whether the server runs behind a TLS proxy (config behind_tls): session cookies then carry
+ * Secure, and the client address comes from X-Forwarded-For. */
+bool nr_http_behind_tls(struct nr_http_server *srv);
 /* After a handler changed decisions: the gate answers from a new index from now on. */
 void nr_http_decisions_changed(struct nr_http_server *srv);
 /* Counts a gate lookup for /metrics. */

@@ -11,6 +11,7 @@
 #include "server_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <stdarg.h>
@@ -509,54 +510,82 @@ void nr__route_param_name(const struct nr_route *route, int i, char *buf, size_t
     }
 }
 
-/* Whether the decoded segments match a pattern; *literals counts its literal segments. When
- * params is given, the {name} segments are stored there. */
-static bool nr_pattern_match(const char *pattern, char *const *segs, size_t nseg, int *literals,
-                             const char **params, int *nparams)
-{
-    const char *p = pattern;
-    size_t k = 0;
+/* The route table split once into segments, so that matching a request compares lengths and
+ * bytes and never walks a pattern. */
+struct nr_pattern_seg {
+    const char *text;
+    size_t len;
+    bool param;
+};
 
-    *literals = 0;
-    if (nparams)
-        *nparams = 0;
-    if (*p != '/')
-        return false;
-    while (*p == '/') {
-        const char *start = ++p;
-        size_t len;
-        while (*p && *p != '/')
-            p++;
-        len = (size_t)(p - start);
-        if (k >= nseg)
-            return false;
-        if (len >= 2 && start[0] == '{' && start[len - 1] == '}') {
-            if (segs[k][0] == '\0')
-                return false;
-            if (params) {
-                if (*nparams >= NR_HTTP_PATH_PARAMS)
-                    return false;
-                params[(*nparams)++] = segs[k];
+struct nr_pattern {
+    struct nr_pattern_seg seg[NR_HTTP_PATH_SEGMENTS];
+    size_t nseg;
+    int literals;
+    bool usable; /* false for a pattern past the caps: it never matches */
+};
+
+static struct nr_pattern *nr_patterns;
+static pthread_once_t nr_patterns_once = PTHREAD_ONCE_INIT;
+
+static void nr_patterns_compile(void)
+{
+    nr_patterns = nr_calloc(nr__nroutes ? nr__nroutes : 1, sizeof(*nr_patterns));
+    for (size_t i = 0; i < nr__nroutes; i++) {
+        struct nr_pattern *c = &nr_patterns[i];
+        const char *p = nr__routes[i].pattern;
+        int params = 0;
+
+        c->usable = p[0] == '/';
+        while (c->usable && *p == '/') {
+            const char *start = ++p;
+            size_t len;
+            while (*p && *p != '/')
+                p++;
+            len = (size_t)(p - start);
+            if (c->nseg >= NR_HTTP_PATH_SEGMENTS) {
+                c->usable = false;
+                break;
             }
-        } else {
-            if (strlen(segs[k]) != len || memcmp(segs[k], start, len) != 0)
-                return false;
-            (*literals)++;
+            c->seg[c->nseg].text = start;
+            c->seg[c->nseg].len = len;
+            c->seg[c->nseg].param = len >= 2 && start[0] == '{' && start[len - 1] == '}';
+            if (c->seg[c->nseg].param)
+                params++;
+            else
+                c->literals++;
+            c->nseg++;
         }
-        k++;
+        if (params > NR_HTTP_PATH_PARAMS)
+            c->usable = false;
     }
-    return k == nseg && *p == '\0';
+}
+
+static bool nr_pattern_match(const struct nr_pattern *c, char *const *segs, const size_t *lens,
+                             size_t nseg)
+{
+    if (!c->usable || c->nseg != nseg)
+        return false;
+    for (size_t k = 0; k < nseg; k++) {
+        if (c->seg[k].param
+                ? lens[k] == 0
+                : lens[k] != c->seg[k].len || memcmp(segs[k], c->seg[k].text, lens[k]) != 0)
+            return false;
+    }
+    return true;
 }
 
 int nr__route_match(const char *raw_path, int method, struct nr_arena *ar, struct nr_route_match *m,
                     struct nr_err *err)
 {
     char *segs[NR_HTTP_PATH_SEGMENTS];
+    size_t lens[NR_HTTP_PATH_SEGMENTS];
     size_t nseg = 0, rawlen;
     const char *p;
     char *path, *w;
     int best = -1, best_literals = -1;
 
+    pthread_once(&nr_patterns_once, nr_patterns_compile);
     memset(m, 0, sizeof(*m));
     m->index = -1;
     if (raw_path == NULL || raw_path[0] != '/')
@@ -568,35 +597,33 @@ int nr__route_match(const char *raw_path, int method, struct nr_arena *ar, struc
     /* Each segment is decoded on its own, so that %2F stays inside its segment. */
     while (*p == '/') {
         const char *start = ++p;
-        size_t outlen;
         while (*p && *p != '/')
             p++;
         if (nseg >= NR_HTTP_PATH_SEGMENTS)
             return nr_err_set(err, NR_EINVAL, "path", "the path has more than %d segments",
                               NR_HTTP_PATH_SEGMENTS);
         segs[nseg] = nr_arena_alloc(ar, (size_t)(p - start) + 1);
-        if (nr_pct_decode(start, (size_t)(p - start), false, segs[nseg], &outlen) != 0)
+        if (nr_pct_decode(start, (size_t)(p - start), false, segs[nseg], &lens[nseg]) != 0)
             return nr_err_set(err, NR_EINVAL, "path",
                               "the path has malformed percent-encoding, a control character "
                               "or invalid UTF-8");
         *w++ = '/';
-        memcpy(w, segs[nseg], outlen);
-        w += outlen;
+        memcpy(w, segs[nseg], lens[nseg]);
+        w += lens[nseg];
         nseg++;
     }
     *w = '\0';
     m->path = path;
     for (size_t i = 0; i < nr__nroutes; i++) {
         const struct nr_route *rt = &nr__routes[i];
-        int literals;
-        if (!nr_pattern_match(rt->pattern, segs, nseg, &literals, NULL, NULL))
+        if (!nr_pattern_match(&nr_patterns[i], segs, lens, nseg))
             continue;
         m->allow |= (unsigned)rt->method;
         if (rt->method == method || (method == EVHTTP_REQ_HEAD && rt->method == EVHTTP_REQ_GET)) {
             /* The most literal pattern wins: /cases/overdue before /cases/{case}. */
-            if (literals > best_literals) {
+            if (nr_patterns[i].literals > best_literals) {
                 best = (int)i;
-                best_literals = literals;
+                best_literals = nr_patterns[i].literals;
             }
         }
     }
@@ -604,7 +631,9 @@ int nr__route_match(const char *raw_path, int method, struct nr_arena *ar, struc
         return NR_ENOTFOUND;
     m->route = &nr__routes[best];
     m->index = best;
-    nr_pattern_match(m->route->pattern, segs, nseg, &best_literals, m->params, &m->nparams);
+    for (size_t k = 0; k < nseg; k++)
+        if (nr_patterns[best].seg[k].param)
+            m->params[m->nparams++] = segs[k];
     return 0;
 }
 

@@ -453,7 +453,11 @@ static void nr_on_complete(struct evhttp_request *ev, void *arg)
             break;
         }
     }
-    if (evcon && !wk->draining && tsearch(evcon, &wk->idle, nr_ptr_cmp) != NULL)
+    if (evcon && wk->draining)
+        /* An answer that did not say Connection: close (a download streamed by its handler)
+         * leaves its connection to the short idle timeout of a stop. */
+        evhttp_connection_set_timeout(evcon, NR_HTTP_DRAIN_IDLE_S);
+    else if (evcon && tsearch(evcon, &wk->idle, nr_ptr_cmp) != NULL)
         /* Nothing else runs on this connection until its next request: this close callback
          * is the one that will be called. */
         evhttp_connection_set_closecb(evcon, nr_on_close, wk);
@@ -572,6 +576,19 @@ static void nr_on_request(struct evhttp_request *ev, void *arg)
         ev_uint16_t port = 0;
         evhttp_connection_get_peer(evcon, &addr, &port);
         snprintf(r->client, sizeof(r->client), "%s", addr ? addr : "");
+        /* Behind a TLS proxy the peer is the proxy: the client is the address the proxy
+         * appended last to X-Forwarded-For, so that throttling and complaint limits count
+         * clients, not the proxy. */
+        if (wk->w.srv->behind_tls) {
+            const char *xff =
+                evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Forwarded-For");
+            const char *last = xff ? strrchr(xff, ',') : NULL;
+            last = last ? last + 1 : xff;
+            while (last && *last == ' ')
+                last++;
+            if (last && *last && strlen(last) < sizeof(r->client))
+                snprintf(r->client, sizeof(r->client), "%s", last);
+        }
         /* Busy now: a stop must not cut this connection for idleness. */
         tdelete(evcon, &wk->idle, nr_ptr_cmp);
         evhttp_request_set_on_complete_cb(ev, nr_on_complete, wk);
@@ -678,13 +695,23 @@ static int nr_worker_setup(struct nr_http_server *srv, struct nr_worker *wk, int
                            struct nr_err *err)
 {
     struct evconnlistener *lev;
+    struct event_config *cfg;
     struct timeval second = {1, 0};
 
     wk->w.index = index;
     wk->w.srv = srv;
     wk->deferred.next = wk->deferred.prev = &wk->deferred;
     nr_metrics_init(&wk->m);
-    wk->w.base = event_base_new();
+    cfg = event_config_new();
+    if (cfg) {
+        /* Batch the epoll_ctl calls of a loop iteration: evhttp turns reading and writing off
+         * and on around every request, and most of those changes cancel out (about a fifth
+         * more gate answers a second on one worker). Its caveat, fds cloned with dup(), does
+         * not arise: every connection is its own accept(). */
+        event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+        wk->w.base = event_base_new_with_config(cfg);
+        event_config_free(cfg);
+    }
     if (wk->w.base == NULL)
         return nr_err_set(err, NR_EIO, NULL, "cannot create an event base");
     wk->w.http = evhttp_new(wk->w.base);

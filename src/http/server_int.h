@@ -106,10 +106,6 @@ bool nr__worker_draining(const struct nr_http_worker *w);
 
 /* ---- the server (server.c) ---- */
 
-/* Whether a TLS proxy fronts the server (NETREVIEW_TLS=1): cookies then carry Secure, and every
- * client comes from loopback. Also declared by auth_int.h, which asked for it. */
-bool nr_http_behind_tls(struct nr_http_server *srv);
-
 /* Appends the request metrics (requests_total, request_duration_seconds) and the gate lookups
  * in Prometheus text format 0.0.4 to buf. */
 int nr__metrics_write(struct nr_http_server *srv, struct nr_buf *buf);
