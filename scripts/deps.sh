@@ -7,7 +7,11 @@ pkgs=(
   build-essential cmake pkg-config clang clang-format
   libsqlite3-dev sqlite3 libjansson-dev libargon2-dev libssl-dev openssl libcmocka-dev
   libevent-dev curl jq python3
+  chromium nodejs
 )
+# The browser tests (tests/browser/run.sh) drive chromium with playwright-core, which run.sh
+# installs with `npm ci`. npm is not listed: the nodejs package installed here bundles it (and
+# conflicts with Debian's npm package); run.sh installs npm only where the command is missing.
 
 missing=()
 for p in "${pkgs[@]}"; do

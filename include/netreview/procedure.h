@@ -19,6 +19,7 @@
 
 #include "netreview/core.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 
 /* The roles of MISSION.md's role table. NR_ROLE_PUBLIC is anyone not signed in. */
@@ -173,6 +174,12 @@ bool nr_procedure_has_method(const struct nr_procedure *p, const char *method);
 bool nr_transition_from(const struct nr_transition *t, const char *phase);
 /* True when the action is allowed in phase (its phases list, or any non-terminal phase). */
 bool nr_action_in_phase(const struct nr_procedure *p, const struct nr_action *a, const char *phase);
+
+/* The procedure as the JSON that `procedure show --json` and GET /api/v1/procedure print: phases,
+ * transitions, actions, triggers, categories, dimensions, scale, methods and the rules. `file`
+ * is the full path when full_path, else only the file name (what the public may read). The
+ * caller json_decrefs the result. */
+json_t *nr_procedure_json(const struct nr_procedure *p, bool full_path);
 
 /* R6: the recommendation from per-dimension medians (indexes into the scale, one per dimension):
  * "failed" if any median >= fail_at, "passed_with_conditions" if any >= conditions_at, else

@@ -262,6 +262,20 @@ int nr_evidence_read(struct nr_review *rv, const struct nr_actor *a, int64_t evi
                      int out_fd, struct nr_err *err);
 int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
                      struct nr_err *err);
+/* One piece of evidence as nr_evidence_list shows it (id, case_id, task_id, sha256, size,
+ * media_type, filename, description, confidential, added_by, added_at), to an actor who would
+ * see it in that list; NR_ENOTFOUND ("no evidence <id>") when absent or hidden from the actor,
+ * NR_EFORBIDDEN where the list itself is refused. Reading it is not an audited read: it shows
+ * no content. *out is the caller's (json_decref). */
+int nr_evidence_info(struct nr_review *rv, const struct nr_actor *a, int64_t evidence_id,
+                     json_t **out, struct nr_err *err);
+/* The media type evidence named filename is stored with: given when not NULL or empty, else
+ * from the file name's extension, application/octet-stream when none is known. Never NULL;
+ * the result is given or a static string. */
+const char *nr_evidence_media_type(const char *filename, const char *given);
+/* The size cap, in bytes, of evidence of a media type: 2 GiB for captures, firmware images and
+ * archives, 64 MiB for anything else. */
+uint64_t nr_evidence_cap(const char *media_type);
 
 struct nr_finding_spec {
     const char *category, *severity, *title, *detail, *evidence_ids, *source;
@@ -271,6 +285,76 @@ int nr_finding_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_
                    const struct nr_finding_spec *s, int64_t *id, struct nr_err *err);
 int nr_finding_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
                     struct nr_err *err);
+
+/* ---- evidence uploads (R11) ----
+ * Evidence too big for one request arrives in parts. An upload declares the file (name, type,
+ * size, task, description) and gets a token: 64 lower-case hex digits of 32 random bytes, its
+ * only name, so that uploads cannot be guessed. Parts are appended, each at exactly the offset
+ * received so far, to the plain part file <data_dir>/uploads/<token> (0600); completion hands
+ * that file to nr_evidence_add (hashed, sealed, content-addressed, audited) and removes it.
+ * - An upload belongs to the user who started it: any other actor, and a token unknown or
+ *   malformed, get NR_ENOTFOUND (field "upload", "no such upload") alike.
+ * - Parts and the completion of one upload never run at once: each holds an exclusive flock
+ *   on the part file while it works. A call that finds it held returns NR_EBUSY (field
+ *   "upload") at once, without waiting; the caller retries.
+ * - Starting is audited ("upload.start"), as is the evidence a completion adds ("evidence.add")
+ *   and an upload the sweep removes ("upload.expire"); parts are not: they move bytes, not the
+ *   review.
+ */
+#define NR_UPLOAD_TOKEN_LEN 64
+/* Unfinished uploads a user may have started within the last day: each may reserve its cap on
+ * disk. */
+#define NR_UPLOAD_OPEN_MAX 16
+/* The age after which an unfinished upload is abandoned (nr_upload_sweep). */
+#define NR_UPLOAD_MAX_AGE (24 * 3600)
+
+struct nr_upload_spec {
+    const char *filename;    /* a file name, no '/' */
+    const char *media_type;  /* NULL or "": from the extension (nr_evidence_media_type) */
+    const char *description; /* may be NULL */
+    uint64_t size;           /* bytes to come; at most nr_evidence_cap(media type) */
+    int64_t task_id;         /* 0 for none */
+    bool public_doc;         /* as nr_evidence_spec */
+};
+/* Starts an upload to case_id. Checks first what the completion would refuse: the inputs as
+ * nr_evidence_add checks them (NR_EINVAL, NR_ETOOBIG naming the field), the declared size
+ * against the type's cap (NR_ETOOBIG, field "size"), the actor's right to add evidence to the
+ * case now (NR_ENOTFOUND, NR_EFORBIDDEN, NR_EPHASE; NR_EINVAL field "task_id" for a task of
+ * another case). A user with NR_UPLOAD_OPEN_MAX unfinished uploads of the last day gets
+ * NR_ETOOBIG with field "uploads" (the API answers it 429). Creates the empty part file and the
+ * upload's row; token_out gets the token. The completion checks the rights again as they are
+ * then. */
+int nr_upload_start(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                    const struct nr_upload_spec *s, char token_out[NR_UPLOAD_TOKEN_LEN + 1],
+                    struct nr_err *err);
+/* Appends len bytes at offset. offset must be what the upload holds so far: otherwise
+ * NR_EPRECOND with field "offset", nothing written, and *received the offset the next part
+ * must start at. When the part file holds fewer bytes than were recorded (a crash, a restored
+ * disk), the upload goes back to what is really there, never to zeros in place of lost bytes:
+ * NR_EPRECOND, field "offset", *received where to resume. Bytes beyond the declared size:
+ * NR_ETOOBIG (field "size"). A complete upload: NR_EPRECOND (field "upload"). *received, when
+ * not NULL, gets the bytes held at the end of the call whenever the upload was found. */
+int nr_upload_append(struct nr_review *rv, const struct nr_actor *a, const char *token,
+                     uint64_t offset, const void *data, size_t len, uint64_t *received,
+                     struct nr_err *err);
+/* Completes an upload that holds its declared size (NR_EPRECOND, field "offset", otherwise):
+ * nr_evidence_add on the part file, with role, phase and need-to-know checked as they are now,
+ * the upload marked complete in the same transaction, then the part file removed. Completing a
+ * complete upload again returns the same evidence. *evidence_id and sha256_hex (either may be
+ * NULL) get the evidence and its SHA-256. */
+int nr_upload_complete(struct nr_review *rv, const struct nr_actor *a, const char *token,
+                       int64_t *evidence_id, char sha256_hex[65], struct nr_err *err);
+/* The upload as the API shows it: id and token (both the token), case_id, filename,
+ * media_type (as it will be stored), size, received, complete (received == size), task_id when
+ * it names one, evidence_id once completed. Only to its uploader. *out is the caller's. */
+int nr_upload_show(struct nr_review *rv, const struct nr_actor *a, const char *token, json_t **out,
+                   struct nr_err *err);
+/* Removes the unfinished uploads started more than older_than seconds ago, with their part
+ * files (an upload whose part or completion is running is left for the next sweep), and part
+ * files as old that no unfinished upload owns. Each removed upload is audited as done by the
+ * installation. *removed (may be NULL) gets how many uploads were removed. Completed uploads
+ * stay: they make a repeated completion answer its evidence. */
+int nr_upload_sweep(struct nr_review *rv, time_t older_than, int *removed, struct nr_err *err);
 
 /* ---- expert review (R6) ---- */
 /* Forms the panel from the named experts (comma list of logins) or, when NULL, from the whole
@@ -318,7 +402,8 @@ int nr_decision_export(struct nr_review *rv, const struct nr_actor *a, int64_t i
 /* Offline check of an exported decision against a public key PEM: NR_EBADSIG or NR_EPARSE. */
 int nr_decision_verify(const char *doc, size_t len, const char *pub_pem, size_t pem_len,
                        json_t **payload, struct nr_err *err);
-/* Decisions visible to the actor (the public sees published public ones). */
+/* Decisions visible to the actor (the public sees published public ones). The rows of list and
+ * show carry the sector of the decision's case. */
 int nr_decision_list(struct nr_review *rv, const struct nr_actor *a, json_t **out,
                      struct nr_err *err);
 
@@ -330,6 +415,11 @@ int nr_complaint_file(struct nr_review *rv, const struct nr_actor *a,
                       const struct nr_complaint_spec *s, int64_t *id, struct nr_err *err);
 int nr_complaint_list(struct nr_review *rv, const struct nr_actor *a, json_t **out,
                       struct nr_err *err);
+/* How many complaints came from source_addr after since (an ISO 8601 timestamp; NR_EINVAL,
+ * field "since", when malformed): what a limit per address counts. Only a number: no content
+ * of a complaint, so no actor is needed. */
+int nr_complaint_count_since(struct nr_review *rv, const char *source_addr, const char *since,
+                             int64_t *count, struct nr_err *err);
 struct nr_declaration_spec {
     const char *product, *versions, *purpose, *contract_ref;
     bool national_security; /* for a national-security or public-interest system */

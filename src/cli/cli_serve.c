@@ -17,10 +17,11 @@
 
 static const char nr_serve_usage[] =
     "usage: netreview serve [--db PATH] [--data DIR] [--listen ADDR:PORT] [--workers N]\n"
-    "                       [--access-log PATH|-]\n"
+    "                       [--access-log PATH|-] [--web-dir DIR]\n"
     "\n"
     "Serves the HTTP JSON API under /api/v1 (sign-in, cases, evidence, decisions, the\n"
-    "procurement gate), /healthz and /metrics, until SIGTERM or SIGINT; then it stops accepting,\n"
+    "procurement gate), /healthz and /metrics, and the browser UI (every other GET: the files of\n"
+    "the web directory, / is index.html), until SIGTERM or SIGINT; then it stops accepting,\n"
     "lets the requests in flight finish, closes the database and exits 0.\n"
     "\n"
     "  --listen ADDR:PORT  where to listen (NETREVIEW_LISTEN; default 127.0.0.1:8080);\n"
@@ -31,6 +32,8 @@ static const char nr_serve_usage[] =
     "  --access-log PATH   one JSON line per request: time, client, method, path, route,\n"
     "                      status, bytes, duration_ms, user (NETREVIEW_ACCESS_LOG; - for\n"
     "                      stderr; default none)\n"
+    "  --web-dir DIR       the browser UI's files (NETREVIEW_WEB_DIR; default <home>/web,\n"
+    "                      home being NETREVIEW_HOME or the source tree)\n"
     "\n"
     "Once it accepts connections it prints \"netreview listening on http://ADDR\".\n"
     "\n"
@@ -58,10 +61,11 @@ static void nr_serve_ready(const char *address, void *arg)
 
 int nr_cli_serve(struct nr_cli *cli, int argc, char **argv)
 {
-    const char *listen = NULL, *workers = NULL, *access_log = NULL, *pos[1], *tls;
+    const char *listen = NULL, *workers = NULL, *access_log = NULL, *web_dir = NULL, *pos[1], *tls;
     struct nr_opt opts[] = {{"listen", true, &listen, NULL},
                             {"workers", true, &workers, NULL},
                             {"access-log", true, &access_log, NULL},
+                            {"web-dir", true, &web_dir, NULL},
                             {NULL, false, NULL, NULL}};
     struct nr_http_config cfg;
     struct nr_err err;
@@ -94,6 +98,7 @@ int nr_cli_serve(struct nr_cli *cli, int argc, char **argv)
         cfg.workers = (int)n;
     }
     cfg.access_log = access_log ? access_log : nr_env("NETREVIEW_ACCESS_LOG");
+    cfg.web_dir = web_dir ? web_dir : nr_env("NETREVIEW_WEB_DIR");
     tls = nr_env("NETREVIEW_TLS");
     cfg.behind_tls =
         tls && (strcmp(tls, "1") == 0 || strcmp(tls, "true") == 0 || strcmp(tls, "yes") == 0);

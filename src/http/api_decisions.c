@@ -47,32 +47,6 @@ static int dec_org_name(struct nr_req *r, const char *ref, char **name, struct n
     return rc;
 }
 
-/* Keeps the decisions whose case is of sector. The list does not carry the case's sector, and
- * the caller may see a published decision without seeing its case, so the case is read as the
- * installation reads it: only to compare its sector, never to show anything of it. */
-static json_t *dec_filter_sector(struct nr_req *r, json_t *rows, const char *sector)
-{
-    struct nr_actor installation;
-    json_t *out = json_array(), *row;
-    size_t i;
-
-    nr_actor_local_admin(&installation);
-    json_array_foreach(rows, i, row)
-    {
-        struct nr_arena ar;
-        struct nr_case c;
-        int64_t case_id = (int64_t)json_integer_value(json_object_get(row, "case_id"));
-
-        nr_arena_init(&ar);
-        if (nr_case_get(r->rv, &installation, case_id, &ar, &c, NULL) == 0 && c.sector &&
-            strcmp(c.sector, sector) == 0)
-            json_array_append(out, row);
-        nr_arena_release(&ar);
-    }
-    json_decref(rows);
-    return out;
-}
-
 NR_HANDLER(api_decision_list)
 {
     const char *product = nr_req_query(r, "product"), *outcome = nr_req_query(r, "outcome");
@@ -124,8 +98,9 @@ NR_HANDLER(api_decision_list)
         rows = nr__rows_filter(rows, "provider", provider_name);
     if (outcome)
         rows = nr__rows_filter(rows, "outcome", outcome);
+    /* The model's rows carry their case's sector (R8). */
     if (sector)
-        rows = dec_filter_sector(r, rows, sector);
+        rows = nr__rows_filter(rows, "sector", sector);
     total = json_array_size(rows);
     items = json_array();
     for (size_t i = (size_t)offset; i < total && i < (size_t)(offset + limit); i++)

@@ -6,16 +6,16 @@
  * command prints with --json; every rule (role, phase, need-to-know) is the model's.
  *
  * Uploads. evhttp holds a whole request body in memory, so a capture or firmware image of up to
- * the per-type cap arrives in parts: POST /cases/{case}/uploads declares name, type and size and
- * gets a random token (the upload's only name in URLs, so that uploads cannot be guessed);
- * PUT /uploads/{token}?offset=N appends one part of at most NR_HTTP_PART_MAX bytes to the plain
- * file <data>/uploads/<token> (0600), at exactly the offset received so far, so a client that
- * lost an answer asks again and resumes; POST /uploads/{token}/complete hands the file to
- * nr_evidence_add, which hashes, seals and records it in one transaction, and the plain file is
- * removed. Only the uploader may touch an upload; any other caller gets 404, like an upload that
- * does not exist. A part and a completion of the same upload never run at once: each holds an
- * exclusive flock on the part file while it works; a request that finds it held is answered
- * 503 busy with Retry-After, and its retry then learns where to resume.
+ * the per-type cap arrives in parts, through the model's uploads (review.h, "evidence
+ * uploads"): POST /cases/{case}/uploads declares name, type and size and gets a random token
+ * (the upload's only name in URLs, so that uploads cannot be guessed); PUT
+ * /uploads/{token}?offset=N appends one part of at most NR_HTTP_PART_MAX bytes to the plain
+ * part file, at exactly the offset received so far, so a client that lost an answer asks again
+ * and resumes from the expected_offset of the 409; POST /uploads/{token}/complete has the model
+ * hash, seal and record the file as evidence. Only the uploader may touch an upload; any other
+ * caller gets 404, like an upload that does not exist. A part and a completion of the same
+ * upload never run at once: a request that finds another at work is answered 503 busy with
+ * Retry-After, and its retry then learns where to resume.
  *
  * Downloads. nr_evidence_read checks the reader's right, audits the read (R11) and decrypts into
  * an unlinked temporary file under <data>/tmp; the file is then sent in 64 KiB pieces, the next
@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,14 +49,8 @@
 #define NR_API_EVIDENCE_REFS 100
 #define NR_API_ID_MAX        INT64_MAX
 
-/* Uploads: the token is 32 random bytes in hex; a user keeps at most this many uploads open
- * within a day, each of which may reserve up to the per-type cap on disk. */
-#define NR_UPLOAD_TOKEN_BYTES 32
-#define NR_UPLOAD_TOKEN_LEN   (2 * NR_UPLOAD_TOKEN_BYTES)
-#define NR_UPLOAD_OPEN_MAX    16
-#define NR_DOWNLOAD_CHUNK     (64 * 1024)
+#define NR_DOWNLOAD_CHUNK (64 * 1024)
 
-#define NR_MIB (1024ll * 1024)
 #define NR_GIB (1024ll * 1024 * 1024)
 
 /* ---- small helpers ---- */
@@ -297,391 +290,109 @@ NR_HANDLER(api_evidence_list)
     nr_case_list_of(r, nr_evidence_list);
 }
 
-/*
- * The media type a file will be stored with and its size cap. This mirrors the table of
- * src/model/evaluation.c (static there), so that an upload too big for its type is refused
- * before a byte of it is sent; nr_evidence_add applies the model's own table again at the end,
- * so a difference between the two can only make this early check looser or stricter, never let
- * an oversized file in. It goes when review.h exposes the model's table.
- */
-static const struct {
-    const char *ext;
-    const char *type;
-} nr_upload_media_by_ext[] = {
-    {".cdx.json", "application/vnd.cyclonedx+json"},
-    {".spdx.json", "application/spdx+json"},
-    {".tar.gz", "application/gzip"},
-    {".pcapng", "application/x-pcapng"},
-    {".pcap", "application/vnd.tcpdump.pcap"},
-    {".cap", "application/vnd.tcpdump.pcap"},
-    {".json", "application/json"},
-    {".pdf", "application/pdf"},
-    {".txt", "text/plain"},
-    {".log", "text/plain"},
-    {".md", "text/markdown"},
-    {".csv", "text/csv"},
-    {".html", "text/html"},
-    {".xml", "application/xml"},
-    {".bin", "application/octet-stream"},
-    {".img", "application/octet-stream"},
-    {".fw", "application/octet-stream"},
-    {".zip", "application/zip"},
-    {".tgz", "application/gzip"},
-    {".gz", "application/gzip"},
-    {".tar", "application/x-tar"},
-    {".xz", "application/x-xz"},
-    {".png", "image/png"},
-    {".jpg", "image/jpeg"},
-    {".jpeg", "image/jpeg"},
-};
-
-static const char *const nr_upload_media_large[] = {
-    "application/vnd.tcpdump.pcap",
-    "application/x-pcapng",
-    "application/octet-stream",
-    "application/zip",
-    "application/gzip",
-    "application/x-tar",
-    "application/x-xz",
-};
-
-static const char *nr_upload_media(const char *filename, const char *media_type)
+/* The upload as the API shows it: the model's view (nr_upload_show) with the part size this
+ * server takes beside `complete`. NULL when it cannot be read. */
+static json_t *nr_upload_json(struct nr_req *r, const char *token)
 {
-    size_t n = strlen(filename);
+    json_t *u = NULL, *o, *v;
+    const char *key;
 
-    if (media_type && *media_type)
-        return media_type;
-    for (size_t i = 0; i < NR_ARRAY_LEN(nr_upload_media_by_ext); i++) {
-        size_t k = strlen(nr_upload_media_by_ext[i].ext);
-        if (n > k && strcasecmp(filename + n - k, nr_upload_media_by_ext[i].ext) == 0)
-            return nr_upload_media_by_ext[i].type;
+    if (nr_upload_show(r->rv, &r->actor, token, &u, NULL) != 0)
+        return NULL;
+    o = json_object();
+    json_object_foreach(u, key, v)
+    {
+        /* evidence_id belongs to the model's view only: a complete upload is answered with its
+         * evidence, never with itself. */
+        if (strcmp(key, "evidence_id") == 0)
+            continue;
+        json_object_set(o, key, v);
+        if (strcmp(key, "complete") == 0)
+            json_object_set_new(o, "part_max", json_integer(NR_HTTP_PART_MAX));
     }
-    return "application/octet-stream";
-}
-
-static int64_t nr_upload_cap(const char *media)
-{
-    for (size_t i = 0; i < NR_ARRAY_LEN(nr_upload_media_large); i++)
-        if (strcmp(media, nr_upload_media_large[i]) == 0)
-            return 2 * NR_GIB;
-    return 64 * NR_MIB;
-}
-
-struct nr_upload {
-    int64_t id, case_id, task_id, size, received, created_by, evidence_id;
-    const char *token, *filename, *media_type, *description, *completed_at;
-    bool public_doc;
-};
-
-static bool nr_upload_token_valid(const char *t)
-{
-    size_t n = 0;
-
-    if (t == NULL)
-        return false;
-    for (; t[n]; n++)
-        if (!((t[n] >= '0' && t[n] <= '9') || (t[n] >= 'a' && t[n] <= 'f')))
-            return false;
-    return n == NR_UPLOAD_TOKEN_LEN;
-}
-
-static const char *nr_upload_path(struct nr_req *r, const char *token)
-{
-    return nr_arena_printf(&r->ar, "%s/uploads/%s", r->rv->data_dir, token);
-}
-
-/* Loads the caller's upload named by token (arena). R11: an upload of another user answers
- * like one that does not exist. */
-static int nr_upload_load(struct nr_req *r, const char *token, struct nr_upload *u,
-                          struct nr_err *err)
-{
-    struct nr_stmt *s = NULL;
-    int rc;
-
-    memset(u, 0, sizeof(*u));
-    if (!nr_upload_token_valid(token))
-        return nr_err_set(err, NR_ENOTFOUND, "upload", "no such upload");
-    rc =
-        nr_store_prepare_bind(r->rv->st, err, &s,
-                              "SELECT id, case_id, COALESCE(task_id, 0), filename, media_type, "
-                              "description, public_doc, size, received, created_by, "
-                              "completed_at, COALESCE(evidence_id, 0) FROM uploads WHERE token = ?",
-                              "t", token);
-    if (rc)
-        return rc;
-    rc = nr_stmt_step(s, err);
-    if (rc == NR_STORE_ROW) {
-        u->id = nr_stmt_int(s, 0);
-        u->case_id = nr_stmt_int(s, 1);
-        u->task_id = nr_stmt_int(s, 2);
-        u->filename = nr_arena_strdup(&r->ar, nr_stmt_text(s, 3));
-        u->media_type = nr_arena_strdup(&r->ar, nr_stmt_text(s, 4));
-        u->description = nr_arena_strdup(&r->ar, nr_stmt_text(s, 5));
-        u->public_doc = nr_stmt_int(s, 6) != 0;
-        u->size = nr_stmt_int(s, 7);
-        u->received = nr_stmt_int(s, 8);
-        u->created_by = nr_stmt_int(s, 9);
-        u->completed_at = nr_arena_strdup(&r->ar, nr_stmt_text(s, 10));
-        u->evidence_id = nr_stmt_int(s, 11);
-        u->token = nr_arena_strdup(&r->ar, token);
-        rc = 0;
-    } else if (rc == NR_STORE_DONE) {
-        rc = NR_ENOTFOUND;
-    }
-    nr_stmt_free(s);
-    if (rc == NR_ENOTFOUND ||
-        (rc == 0 && (r->actor.user_id == 0 || u->created_by != r->actor.user_id)))
-        return nr_err_set(err, NR_ENOTFOUND, "upload", "no such upload");
-    return rc;
-}
-
-static json_t *nr_upload_json(const struct nr_upload *u)
-{
-    json_t *o = json_pack("{s:s,s:s,s:I,s:s,s:s,s:I,s:I,s:b,s:I}", "id", u->token, "token",
-                          u->token, "case_id", (json_int_t)u->case_id, "filename", u->filename,
-                          "media_type", nr_upload_media(u->filename, u->media_type), "size",
-                          (json_int_t)u->size, "received", (json_int_t)u->received, "complete",
-                          u->received == u->size, "part_max", (json_int_t)NR_HTTP_PART_MAX);
-    if (u->task_id)
-        json_object_set_new(o, "task_id", json_integer(u->task_id));
+    json_decref(u);
     return o;
 }
 
 /* 409 naming the offset the next part must start at, so that a client resumes there. */
-static void nr_upload_offset_conflict(struct nr_req *r, const struct nr_upload *u, const char *msg)
+static void nr_upload_offset_conflict(struct nr_req *r, const char *token, uint64_t expected,
+                                      const struct nr_err *err)
 {
+    json_t *u = nr_upload_json(r, token);
+    json_int_t size = u ? json_integer_value(json_object_get(u, "size")) : 0;
+
+    json_decref(u);
     nr_req_json(r, 409,
                 json_pack("{s:{s:s,s:s,s:s,s:I,s:I}}", "error", "code", nr_err_name(NR_EPRECOND),
-                          "message", msg, "field", "offset", "expected_offset",
-                          (json_int_t)u->received, "size", (json_int_t)u->size));
-}
-
-/* Opens the part file and takes its exclusive lock. -1 after answering (503 busy when another
- * request of this upload holds the lock: its retry learns where to resume). */
-static int nr_upload_lock(struct nr_req *r, const struct nr_upload *u, int *fd_out)
-{
-    const char *path = nr_upload_path(r, u->token);
-    int fd;
-
-    *fd_out = -1;
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        nr_req_fail(r, -errno, "upload", "cannot open the upload's file: %s", strerror(errno));
-        return -1;
-    }
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
-        close(fd);
-        if (e == EWOULDBLOCK)
-            nr_req_fail(r, NR_EBUSY, "upload",
-                        "another request is writing this upload; retry when it has answered");
-        else
-            nr_req_fail(r, -e, "upload", "cannot lock the upload's file: %s", strerror(e));
-        return -1;
-    }
-    *fd_out = fd;
-    return 0;
-}
-
-/* The part file must hold at least the bytes recorded as received (exactly `want` when want is
- * not negative; bytes past it come from a write whose record failed and are dropped). When it
- * holds fewer (a crash, a disk restored from backup), the upload resumes from what is really
- * there: never zeros in place of lost bytes. -1 after answering 409 with the offset. */
-static int nr_upload_check_file(struct nr_req *r, struct nr_upload *u, int fd, int64_t want)
-{
-    struct nr_err err;
-    struct stat st;
-    int64_t have;
-
-    nr_err_init(&err);
-    if (fstat(fd, &st) != 0) {
-        nr_req_fail(r, -errno, "upload", "cannot stat the upload's file: %s", strerror(errno));
-        return -1;
-    }
-    have = (int64_t)st.st_size;
-    if (have >= u->received) {
-        if (want >= 0 && have > want && ftruncate(fd, (off_t)want) != 0) {
-            nr_req_fail(r, -errno, "upload", "cannot trim the upload's file: %s", strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    if (nr_store_exec(r->rv->st, &err, "UPDATE uploads SET received = ? WHERE id = ?", "ii", have,
-                      u->id) == 0)
-        u->received = have;
-    nr_upload_offset_conflict(r, u,
-                              "the upload's file holds fewer bytes than were received; "
-                              "send them again from expected_offset");
-    return -1;
-}
-
-/* A user has at most NR_UPLOAD_OPEN_MAX uploads started within a day and not completed. */
-static int nr_upload_count_open(struct nr_req *r, int64_t *n, struct nr_err *err)
-{
-    char since[NR_TIME_STR];
-
-    nr_time_fmt(nr_time_now() - 24 * 3600, since);
-    return nr_store_query_int(r->rv->st, err, n,
-                              "SELECT COUNT(*) FROM uploads WHERE created_by = ? AND "
-                              "completed_at IS NULL AND created_at >= ?",
-                              "it", r->actor.user_id, since);
+                          "message", err->msg, "field", "offset", "expected_offset",
+                          (json_int_t)expected, "size", size));
 }
 
 NR_HANDLER(api_upload_start)
 {
     static const char *const fields[] = {"filename",    "media_type", "size", "task_id",
                                          "description", "public",     NULL};
-    struct nr_upload u = {0};
-    uint8_t raw[NR_UPLOAD_TOKEN_BYTES];
-    char token[NR_UPLOAD_TOKEN_LEN + 1], now[NR_TIME_STR];
-    const char *media_given = NULL, *dir, *path;
-    struct nr_arena car;
-    struct nr_case c;
+    struct nr_upload_spec sp = {0};
+    char token[NR_UPLOAD_TOKEN_LEN + 1];
     struct nr_err err;
-    int64_t open_count = 0, tcase = 0, cap;
+    json_t *body;
+    int64_t case_id;
     bool bad = false;
-    int rc, fd;
+    int rc;
 
     nr_err_init(&err);
-    if (nr_req_param_case(r, 0, &u.case_id) || nr_req_fields(r, fields))
+    if (nr_req_param_case(r, 0, &case_id) || nr_req_fields(r, fields))
         return;
-    u.filename = nr_req_str(r, "filename", NR_API_FILENAME_MAX, true, &bad);
+    sp.filename = nr_req_str(r, "filename", NR_API_FILENAME_MAX, true, &bad);
     if (!bad)
-        media_given = nr_req_str(r, "media_type", NR_API_MEDIA_MAX, false, &bad);
+        sp.media_type = nr_req_str(r, "media_type", NR_API_MEDIA_MAX, false, &bad);
     if (!bad)
-        u.description = nr_req_str(r, "description", NR_API_DESCRIPTION, false, &bad);
+        sp.description = nr_req_str(r, "description", NR_API_DESCRIPTION, false, &bad);
     if (!bad)
-        u.task_id = nr_req_int(r, "task_id", 0, NR_API_ID_MAX, 0, &bad);
+        sp.task_id = nr_req_int(r, "task_id", 0, NR_API_ID_MAX, 0, &bad);
     if (!bad)
-        u.public_doc = nr_req_bool(r, "public", false, &bad);
+        sp.public_doc = nr_req_bool(r, "public", false, &bad);
     if (!bad && (r->body == NULL || json_object_get(r->body, "size") == NULL)) {
         nr_req_fail(r, NR_EINVAL, "size", "an upload declares its size in bytes");
         return;
     }
     if (!bad)
-        u.size = nr_req_int(r, "size", 0, INT64_MAX, 0, &bad);
+        sp.size = (uint64_t)nr_req_int(r, "size", 0, INT64_MAX, 0, &bad);
     if (bad)
         return;
-    if (*u.filename == '\0' || strchr(u.filename, '/')) {
+    if (*sp.filename == '\0' || strchr(sp.filename, '/')) {
         nr_req_fail(r, NR_EINVAL, "filename", "filename is a file name without '/'");
         return;
     }
-    u.media_type = nr_upload_media(u.filename, media_given);
-    cap = nr_upload_cap(u.media_type);
-    if (u.size > cap) {
-        nr_req_fail(r, NR_ETOOBIG, "size",
-                    "%" PRId64 " bytes is too big: evidence of type %s is capped at %" PRId64
-                    " bytes",
-                    u.size, u.media_type, cap);
-        return;
-    }
-
-    /* Fail fast, before a byte is sent: the caller may add evidence to this case now
-     * (role, phase, need-to-know: R11); nr_evidence_add checks all of it again at the end. */
-    nr_arena_init(&car);
-    rc = nr_case_get(r->rv, &r->actor, u.case_id, &car, &c, &err);
-    if (rc == 0)
-        rc = nr_case_check_action(r->rv, &r->actor, &c, "evidence.add", &err);
-    if (rc == 0 && r->actor.role == NR_ROLE_PROVIDER &&
-        (c.provider_id == 0 || c.provider_id != r->actor.org_id))
-        rc = nr_err_set(&err, NR_EFORBIDDEN, "case",
-                        "a provider adds evidence only to the cases of its own products");
-    nr_arena_release(&car);
-    if (rc == 0 && u.task_id) {
-        rc = nr_store_query_int(r->rv->st, &err, &tcase, "SELECT case_id FROM tasks WHERE id = ?",
-                                "i", u.task_id);
-        if (rc == NR_ENOTFOUND || (rc == 0 && tcase != u.case_id)) {
-            nr_err_init(&err);
-            rc = nr_err_set(&err, NR_EINVAL, "task_id", "task %" PRId64 " is not a task of case %s",
-                            u.task_id, nr_req_param(r, 0));
-        }
-    }
-    if (rc) {
-        nr_req_error(r, rc, &err);
-        return;
-    }
-
-    if (nr_random(raw, sizeof(raw)) != 0) {
-        nr_req_fail(r, NR_ECRYPTO, NULL, "no random bytes for an upload token");
-        return;
-    }
-    nr_hex(raw, sizeof(raw), token);
-    u.token = token;
-    dir = nr_arena_printf(&r->ar, "%s/uploads", r->rv->data_dir);
-    rc = nr_mkdirs(dir, &err);
-    if (rc) {
-        nr_req_error(r, rc, &err);
-        return;
-    }
-    /* Confidential content: the plain part file is readable by the server's user only. */
-    path = nr_upload_path(r, token);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        nr_req_fail(r, -errno, "upload", "cannot create the upload's file: %s", strerror(errno));
-        return;
-    }
-    close(fd);
-    nr_time_fmt(nr_time_now(), now);
-    /* The count and the insert in one transaction: two workers cannot both see one upload
-     * short of the limit and both start one. */
-    rc = nr_store_begin(r->rv->st, &err);
-    if (rc) {
-        unlink(path);
-        nr_req_error(r, rc, &err);
-        return;
-    }
-    rc = nr_upload_count_open(r, &open_count, &err);
-    if (rc == 0 && open_count >= NR_UPLOAD_OPEN_MAX) {
-        nr_store_rollback(r->rv->st);
-        unlink(path);
+    /* R11: the model refuses now, before a byte is sent, what the completion would refuse:
+     * the inputs, the type's size cap, the caller's right to add evidence to this case. */
+    rc = nr_upload_start(r->rv, &r->actor, case_id, &sp, token, &err);
+    if (rc == NR_ETOOBIG && strcmp(err.field, "uploads") == 0) {
+        /* core.h has no code for "too many": the error body is written here, with the code
+         * the other limits of the API use. */
         nr_req_json(r, 429,
                     json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "too_many", "message",
                               "too many uploads in progress; complete them or wait a day", "field",
                               "upload"));
         return;
     }
-    if (rc == 0)
-        rc = nr_store_exec(
-            r->rv->st, &err,
-            "INSERT INTO uploads (token, case_id, task_id, filename, media_type, "
-            "description, public_doc, size, received, created_by, created_at) VALUES "
-            "(?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, 0, ?, ?)",
-            "tiitttiiit", token, u.case_id, u.task_id, u.filename, media_given, u.description,
-            (int64_t)(u.public_doc ? 1 : 0), u.size, r->actor.user_id, now);
-    if (rc == 0)
-        rc = nr_store_commit(r->rv->st, &err);
     if (rc) {
-        nr_store_rollback(r->rv->st);
-        unlink(path);
         nr_req_error(r, rc, &err);
         return;
     }
-    nr__req_created(r, nr_upload_json(&u), nr_arena_printf(&r->ar, "/api/v1/uploads/%s", u.token));
-}
-
-/* Writes all of n bytes at offset. 0 or -errno. */
-static int nr_pwrite_all(int fd, const char *p, size_t n, off_t off)
-{
-    while (n > 0) {
-        ssize_t w = pwrite(fd, p, n, off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        p += w;
-        n -= (size_t)w;
-        off += w;
-    }
-    return 0;
+    body = nr_upload_json(r, token);
+    nr__req_created(r, body ? body : json_pack("{s:s,s:s}", "id", token, "token", token),
+                    nr_arena_printf(&r->ar, "/api/v1/uploads/%s", token));
 }
 
 NR_HANDLER(api_upload_part)
 {
-    struct nr_upload u;
+    const char *token = nr_req_param(r, 0);
     struct nr_err err;
+    uint64_t received = 0;
     int64_t offset;
-    int rc, fd = -1;
+    json_t *body;
+    int rc;
 
     nr_err_init(&err);
     if (nr_req_query(r, "offset") == NULL) {
@@ -690,80 +401,38 @@ NR_HANDLER(api_upload_part)
     }
     if (nr_req_query_int(r, "offset", 0, 2 * NR_GIB, 0, &offset))
         return;
-    rc = nr_upload_load(r, nr_req_param(r, 0), &u, &err);
+    /* Straight to the part file, at exactly the offset received so far; a part that collides
+     * with another of the same upload is refused busy (503), its retry learns where to
+     * resume. */
+    rc = nr_upload_append(r->rv, &r->actor, token, (uint64_t)offset, r->raw, r->raw_len, &received,
+                          &err);
+    if (rc == NR_EPRECOND && strcmp(err.field, "offset") == 0) {
+        nr_upload_offset_conflict(r, token, received, &err);
+        return;
+    }
     if (rc) {
         nr_req_error(r, rc, &err);
         return;
     }
-    if (u.completed_at) {
-        nr_req_fail(r, NR_EPRECOND, "upload", "the upload is complete (evidence %" PRId64 ")",
-                    u.evidence_id);
-        return;
-    }
-    if (nr_upload_lock(r, &u, &fd))
-        return;
-    /* Under the lock, what was received is what another part may just have added. */
-    rc = nr_upload_load(r, u.token, &u, &err);
-    if (rc) {
-        nr_req_error(r, rc, &err);
-        goto out;
-    }
-    if (nr_upload_check_file(r, &u, fd, -1))
-        goto out;
-    if (offset != u.received) {
-        nr_upload_offset_conflict(r, &u,
-                                  nr_arena_printf(&r->ar,
-                                                  "the upload has %" PRId64
-                                                  " bytes; the next part starts there, "
-                                                  "not at %" PRId64,
-                                                  u.received, offset));
-        goto out;
-    }
-    if ((int64_t)r->raw_len > u.size - u.received) {
-        nr_req_fail(r, NR_ETOOBIG, "size",
-                    "this part ends at byte %" PRId64 ", beyond the declared size %" PRId64,
-                    u.received + (int64_t)r->raw_len, u.size);
-        goto out;
-    }
-    /* Drop whatever a part that failed half-way left past the bytes counted as received. */
-    if (ftruncate(fd, (off_t)u.received) != 0 ||
-        (rc = nr_pwrite_all(fd, r->raw, r->raw_len, (off_t)u.received)) != 0) {
-        int e = rc ? -rc : errno;
-        nr_req_fail(r, -e, "upload", "cannot write the part: %s", strerror(e));
-        goto out;
-    }
-    rc = nr_store_exec(r->rv->st, &err,
-                       "UPDATE uploads SET received = ? WHERE id = ? AND received = ?", "iii",
-                       u.received + (int64_t)r->raw_len, u.id, u.received);
-    if (rc) {
-        nr_req_error(r, rc, &err);
-        goto out;
-    }
-    u.received += (int64_t)r->raw_len;
-    nr_req_json(r, 200, nr_upload_json(&u));
-out:
-    close(fd);
+    body = nr_upload_json(r, token);
+    nr_req_json(r, 200,
+                body ? body
+                     : json_pack("{s:s,s:I}", "id", token, "received", (json_int_t)received));
 }
 
 /* The evidence as nr_evidence_list shows it (what `evidence add --json` prints), or at least
- * its id, hash, size and media type. */
-static json_t *nr_evidence_json(struct nr_req *r, int64_t case_id, int64_t eid)
+ * its id, hash, size, media type and name as the upload declared them. */
+static json_t *nr_evidence_json(struct nr_req *r, int64_t eid, const char *sha, json_t *upload)
 {
-    json_t *rows = NULL, *row = NULL;
-    struct nr_stmt *s = NULL;
+    json_t *row = NULL;
 
-    if (nr_evidence_list(r->rv, &r->actor, case_id, &rows, NULL) == 0)
-        row = nr_row_of(rows, eid);
-    json_decref(rows);
-    if (row)
+    if (nr_evidence_info(r->rv, &r->actor, eid, &row, NULL) == 0)
         return row;
-    if (nr_store_prepare_bind(r->rv->st, NULL, &s,
-                              "SELECT id, sha256, size, media_type, filename FROM evidence "
-                              "WHERE id = ?",
-                              "i", eid) == 0) {
-        if (nr_stmt_step(s, NULL) == NR_STORE_ROW)
-            row = nr_stmt_row_json(s, "itiit");
-        nr_stmt_free(s);
+    row = json_pack("{s:I,s:s}", "id", (json_int_t)eid, "sha256", sha);
+    if (row && upload) {
+        json_object_set(row, "size", json_object_get(upload, "size"));
+        json_object_set(row, "media_type", json_object_get(upload, "media_type"));
+        json_object_set(row, "filename", json_object_get(upload, "filename"));
     }
     return row ? row : json_pack("{s:I}", "id", (json_int_t)eid);
 }
@@ -771,76 +440,44 @@ static json_t *nr_evidence_json(struct nr_req *r, int64_t case_id, int64_t eid)
 NR_HANDLER(api_upload_complete)
 {
     static const char *const fields[] = {NULL};
-    struct nr_evidence_spec sp = {0};
-    struct nr_upload u;
+    const char *token = nr_req_param(r, 0);
     struct nr_err err;
-    char sha[65], now[NR_TIME_STR];
-    const char *path;
+    json_t *upload = NULL;
+    char sha[65] = "";
     int64_t eid = 0;
-    int rc, fd = -1;
+    bool repeated;
+    int rc;
 
     nr_err_init(&err);
     if (nr_req_fields(r, fields))
         return;
-    rc = nr_upload_load(r, nr_req_param(r, 0), &u, &err);
+    rc = nr_upload_show(r->rv, &r->actor, token, &upload, &err);
     if (rc) {
         nr_req_error(r, rc, &err);
         return;
     }
-    /* A client that lost the answer asks again and gets the same evidence. */
-    if (u.completed_at) {
-        nr_req_json(r, 200, nr_evidence_json(r, u.case_id, u.evidence_id));
-        return;
+    /* A client that lost the answer asks again and gets the same evidence (200, not 201). */
+    repeated = json_object_get(upload, "evidence_id") != NULL;
+    rc = nr_upload_complete(r->rv, &r->actor, token, &eid, sha, &err);
+    if (rc == NR_EPRECOND && strcmp(err.field, "offset") == 0) {
+        json_t *now = nr_upload_json(r, token);
+        uint64_t received =
+            now ? (uint64_t)json_integer_value(json_object_get(now, "received")) : 0;
+        json_decref(now);
+        nr_upload_offset_conflict(r, token, received, &err);
+        goto out;
     }
-    if (nr_upload_lock(r, &u, &fd))
-        return;
-    rc = nr_upload_load(r, u.token, &u, &err);
     if (rc) {
         nr_req_error(r, rc, &err);
         goto out;
     }
-    if (u.completed_at) {
-        nr_req_json(r, 200, nr_evidence_json(r, u.case_id, u.evidence_id));
-        goto out;
-    }
-    if (u.received != u.size) {
-        nr_upload_offset_conflict(r, &u,
-                                  nr_arena_printf(&r->ar,
-                                                  "the upload has %" PRId64 " of %" PRId64
-                                                  " bytes; send the rest first",
-                                                  u.received, u.size));
-        goto out;
-    }
-    if (nr_upload_check_file(r, &u, fd, u.size))
-        goto out;
-    path = nr_upload_path(r, u.token);
-    sp.path = path;
-    sp.filename = u.filename;
-    sp.media_type = u.media_type;
-    sp.description = u.description;
-    sp.task_id = u.task_id;
-    sp.public_doc = u.public_doc;
-    /* R11: hashed, sealed and recorded with its audit entry in one transaction by the model,
-     * which checks role, phase and need-to-know again as they are now. */
-    rc = nr_evidence_add(r->rv, &r->actor, u.case_id, &sp, &eid, sha, &err);
-    if (rc) {
-        nr_req_error(r, rc, &err);
-        goto out;
-    }
-    nr_time_fmt(nr_time_now(), now);
-    rc = nr_store_exec(r->rv->st, &err,
-                       "UPDATE uploads SET completed_at = ?, evidence_id = ? WHERE id = ?", "tii",
-                       now, eid, u.id);
-    if (rc) {
-        nr_req_error(r, rc, &err);
-        goto out;
-    }
-    /* The plain copy goes once the sealed one is recorded. */
-    unlink(path);
-    nr__req_created(r, nr_evidence_json(r, u.case_id, eid),
-                    nr_arena_printf(&r->ar, "/api/v1/evidence/%" PRId64, eid));
+    if (repeated)
+        nr_req_json(r, 200, nr_evidence_json(r, eid, sha, upload));
+    else
+        nr__req_created(r, nr_evidence_json(r, eid, sha, upload),
+                        nr_arena_printf(&r->ar, "/api/v1/evidence/%" PRId64, eid));
 out:
-    close(fd);
+    json_decref(upload);
 }
 
 /* ---- downloads with Range ---- */
@@ -1003,7 +640,7 @@ NR_HANDLER(api_evidence_download)
     const char *dir, *range, *if_range, *name = NULL, *media = NULL, *sha = NULL;
     char *tmp = NULL;
     struct nr_download *d = NULL;
-    struct nr_stmt *s = NULL;
+    json_t *info = NULL;
     struct nr_err err;
     struct stat st;
     uint64_t size, first = 0, last = 0;
@@ -1039,22 +676,16 @@ NR_HANDLER(api_evidence_download)
         goto out;
     }
     size = (uint64_t)st.st_size;
-    rc = nr_store_prepare_bind(r->rv->st, &err, &s,
-                               "SELECT filename, media_type, sha256 FROM evidence WHERE id = ?",
-                               "i", eid);
-    if (rc == 0 && (rc = nr_stmt_step(s, &err)) == NR_STORE_ROW) {
-        name = nr_arena_strdup(&r->ar, nr_stmt_text(s, 0));
-        media = nr_arena_strdup(&r->ar, nr_stmt_text(s, 1));
-        sha = nr_arena_strdup(&r->ar, nr_stmt_text(s, 2));
-        rc = 0;
-    } else if (rc == NR_STORE_DONE) {
-        rc = nr_err_set(&err, NR_ENOTFOUND, "evidence", "no evidence %" PRId64, eid);
-    }
-    nr_stmt_free(s);
+    /* The name, type and hash the headers carry, as the evidence list shows them. */
+    rc = nr_evidence_info(r->rv, &r->actor, eid, &info, &err);
     if (rc) {
         nr_req_error(r, rc, &err);
         goto out;
     }
+    name = nr_arena_strdup(&r->ar, json_string_value(json_object_get(info, "filename")));
+    media = nr_arena_strdup(&r->ar, json_string_value(json_object_get(info, "media_type")));
+    sha = nr_arena_strdup(&r->ar, json_string_value(json_object_get(info, "sha256")));
+    json_decref(info);
 
     /* The content is addressed by its hash, so the hash is a strong validator. */
     evhttp_add_header(h, "ETag", nr_arena_printf(&r->ar, "\"%s\"", sha ? sha : ""));

@@ -8,8 +8,9 @@
  * each client address may file at most NR_INTAKE_PER_HOUR complaints in any hour; past that the
  * answer is 429 with Retry-After, the seconds until the oldest of them leaves the hour. The
  * address is kept on the complaint as its source_addr (read by the office only), and the count
- * is taken from the complaints themselves, in the same transaction as the insert, so that the
- * limit holds across workers and restarts and no second table needs pruning.
+ * is taken from the complaints themselves (nr_complaint_count_since), in the same transaction
+ * as the insert, so that the limit holds across workers and restarts and no second table needs
+ * pruning.
  */
 #include "api.h"
 #include "api_registry_int.h"
@@ -41,35 +42,38 @@ NR_HANDLER(api_complaint_list)
 }
 
 /* Inside the caller's transaction: whether addr has filed its quota in the hour before now and,
- * if so, how many seconds remain until it may file again. The model has no count of complaints
- * by address, so this one read is written here, against the complaints_source index. */
+ * if so, how many seconds remain until it may file again: the least t for which fewer than the
+ * quota of its complaints fall in the hour that ends t seconds from now. That count only falls
+ * as t grows, so a bisection over the hour finds t in a dozen indexed counts, taken only for an
+ * address already over its quota. */
 static int intake_throttled(struct nr_req *r, const char *addr, bool *throttled, long *retry,
                             struct nr_err *err)
 {
     char since[NR_TIME_STR];
-    char *oldest = NULL;
-    time_t now = nr_time_now(), at;
+    time_t now = nr_time_now();
+    int64_t n = 0;
+    long lo = 1, hi = NR_INTAKE_WINDOW;
     int rc;
 
     *throttled = false;
     *retry = 0;
     nr_time_fmt(now - NR_INTAKE_WINDOW, since);
-    /* The NR_INTAKE_PER_HOUR-th most recent complaint of the hour, if there are that many. */
-    rc = nr_store_query_text(r->rv->st, err, &oldest,
-                             "SELECT received_at FROM complaints WHERE source_addr = ? AND "
-                             "received_at > ? ORDER BY received_at DESC LIMIT 1 OFFSET ?",
-                             "tti", addr, since, (int64_t)(NR_INTAKE_PER_HOUR - 1));
-    if (rc == NR_ENOTFOUND)
-        return 0;
-    if (rc)
+    rc = nr_complaint_count_since(r->rv, addr, since, &n, err);
+    if (rc || n < NR_INTAKE_PER_HOUR)
         return rc;
     *throttled = true;
-    *retry = NR_INTAKE_WINDOW;
-    if (oldest && nr_time_parse(oldest, &at) == 0)
-        *retry = (long)(at + NR_INTAKE_WINDOW - now);
-    if (*retry < 1)
-        *retry = 1;
-    nr_free(oldest);
+    while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+        nr_time_fmt(now - NR_INTAKE_WINDOW + mid, since);
+        rc = nr_complaint_count_since(r->rv, addr, since, &n, err);
+        if (rc)
+            return rc;
+        if (n < NR_INTAKE_PER_HOUR)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *retry = lo;
     return 0;
 }
 

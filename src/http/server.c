@@ -8,6 +8,9 @@
  * never waits for a lock held by another thread except the database's own. The gate index is
  * shared through the gate cache (gate_cache.c), refreshed by a timer on each worker.
  *
+ * A GET or HEAD outside /api/ that no route takes is a file of the browser UI (static.c, from
+ * the web directory: --web-dir, default <home>/web).
+ *
  * A request runs: route (404, or 405 with Allow) -> query -> body with its caps (413 past
  * NR_HTTP_BODY_MAX for JSON, NR_HTTP_PART_MAX for raw parts; JSON parsed with duplicates, depth
  * and string length refused) -> authenticate (auth.c) -> sign-in required unless the route is
@@ -22,6 +25,7 @@
  * worker's database is closed and nr_http_serve returns 0.
  */
 #include "server_int.h"
+#include "static.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -104,6 +108,7 @@ struct nr_worker {
 struct nr_http_server {
     char *listen;
     char *web_dir;
+    char *web_root; /* the real path of web_dir; NULL when it is missing (static GETs: 404) */
     bool behind_tls;
     int access_fd; /* -1 for none */
     bool access_close;
@@ -502,6 +507,12 @@ static int nr_req_prepare(struct nr_req_state *s, const struct evhttp_uri *uri)
                     json_pack("{s:{s:s,s:s++++,s:n}}", "error", "code", "method_not_allowed",
                               "message", r->path, " does not take ", nr__method_name(s->method),
                               "; it takes ", allow, "field"));
+        return -1;
+    }
+    if (rc == NR_ENOTFOUND && (s->method == EVHTTP_REQ_GET || s->method == EVHTTP_REQ_HEAD) &&
+        strcmp(r->path, "/api") != 0 && strncmp(r->path, "/api/", 5) != 0) {
+        /* The browser UI: every GET outside /api/ that no route takes is a file of web/. */
+        nr__static_serve(r, r->w->srv->web_root);
         return -1;
     }
     if (rc == NR_ENOTFOUND) {
@@ -913,6 +924,14 @@ int nr_http_serve(const struct nr_http_config *cfg, struct nr_err *err)
         if (rc)
             goto out;
     }
+    /* The browser UI's files: --web-dir, else <home>/web. Missing: the API still serves. */
+    if (srv->web_dir == NULL)
+        srv->web_dir = nr_asprintf("%s/web", srv->workers[0].w.rv.home);
+    srv->web_root = nr__static_root(srv->web_dir);
+    if (srv->web_root == NULL)
+        fprintf(stderr,
+                "netreview serve: no web directory at %s (%s): the browser UI is not served\n",
+                srv->web_dir, strerror(errno));
     srv->gc = nr__gate_cache_new();
     {
         /* Build the gate index now, so that the first procurement system does not wait. */
@@ -1002,6 +1021,7 @@ out_nosig:
     nr_free(srv->workers);
     nr_free(srv->listen);
     nr_free(srv->web_dir);
+    nr_free(srv->web_root);
     nr_free(srv);
     return rc;
 }

@@ -703,7 +703,8 @@ out:
 
 /* ---- reading ---- */
 
-/* Columns of show and list; payload and signature last, left out of the JSON by DEC_SHOWN. */
+/* Columns of show and list; payload and signature, left out of the JSON by DEC_SHOWN, and the
+ * case's sector, added by dec_row_out, last. */
 #define DEC_SELECT                                                                                 \
     "SELECT d.id, d.case_id, c.ref AS case_ref, d.product_id, p.name AS product, "                 \
     "o.name AS provider, d.outcome, d.rationale, d.conditions, d.versions, d.valid_from, "         \
@@ -712,7 +713,7 @@ out:
     "d.suite, (SELECT pb.published_at FROM publications pb WHERE pb.decision_id = d.id "           \
     "ORDER BY pb.id DESC LIMIT 1) AS published_at, (SELECT pb.withdrawn_at FROM publications pb "  \
     "WHERE pb.decision_id = d.id ORDER BY pb.id DESC LIMIT 1) AS withdrawn_at, d.payload, "        \
-    "d.signature FROM decisions d JOIN cases c ON c.id = d.case_id "                               \
+    "d.signature, c.sector FROM decisions d JOIN cases c ON c.id = d.case_id "                     \
     "LEFT JOIN products p ON p.id = d.product_id LEFT JOIN orgs o ON o.id = p.provider_id "        \
     "LEFT JOIN users u ON u.id = d.decided_by "
 
@@ -728,6 +729,7 @@ enum {
     DEC_COL_WITHDRAWN_AT = 24,
     DEC_COL_PAYLOAD = 25,
     DEC_COL_SIGNATURE = 26,
+    DEC_COL_SECTOR = 27,
     DEC_SHOWN = 25
 };
 /* Types of the DEC_SHOWN columns (store.h nr_stmt_row_json). */
@@ -762,6 +764,13 @@ static json_t *dec_row_out(struct nr_stmt *s)
     bool published =
         !nr_stmt_is_null(s, DEC_COL_PUBLISHED_AT) && nr_stmt_is_null(s, DEC_COL_WITHDRAWN_AT);
     json_object_set_new(o, "published", json_boolean(published));
+    /* R8, R12: the register is read by sector. A row is made only for an actor who may see the
+     * decision, and its case's sector was never hidden from them: the register's sector filter
+     * already answered by it. */
+    json_object_set_new(o, "sector",
+                        nr_stmt_is_null(s, DEC_COL_SECTOR)
+                            ? json_null()
+                            : json_string(nr_stmt_text(s, DEC_COL_SECTOR)));
     return o;
 }
 

@@ -3,7 +3,8 @@
  * provider's signed security commitment (R3), evaluation tasks given to designated institutions
  * and their signed reports (R3, R5, R10), evidence stored encrypted and content-addressed with
  * every confidential read audited (R11), and findings in the procedure's risk categories (R4).
- * Helpers shared with panel.c are declared in evaluation_int.h.
+ * Helpers shared with panel.c are declared in evaluation_int.h; the checks and the evidence add
+ * that uploads in parts (upload.c) share, in upload_int.h.
  *
  * What is signed. Commitments and reports (and, in panel.c, scores) are signed with the acting
  * user's own key (nr_user_sign) over a short canonical text that binds the suite hash of the
@@ -22,6 +23,7 @@
  * fail fast, once inside the transaction that inserts the row.
  */
 #include "evaluation_int.h"
+#include "upload_int.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -749,13 +751,18 @@ static const char *const nr_media_large[] = {
 #define NR_EVIDENCE_LARGE_CAP (2 * NR_GIB)
 #define NR_EVIDENCE_DOC_CAP   (64 * NR_MIB)
 
-static const char *nr_media_guess(const char *name)
+const char *nr_evidence_media_type(const char *filename, const char *given)
 {
-    size_t n = strlen(name);
+    size_t n;
 
+    if (given && *given)
+        return given;
+    if (filename == NULL)
+        return "application/octet-stream";
+    n = strlen(filename);
     for (size_t i = 0; i < NR_ARRAY_LEN(nr_media_by_ext); i++) {
         size_t k = strlen(nr_media_by_ext[i].ext);
-        if (n > k && strcasecmp(name + n - k, nr_media_by_ext[i].ext) == 0)
+        if (n > k && strcasecmp(filename + n - k, nr_media_by_ext[i].ext) == 0)
             return nr_media_by_ext[i].type;
     }
     /* Unknown files are treated as opaque binaries (firmware dumps rarely have a telling
@@ -763,10 +770,10 @@ static const char *nr_media_guess(const char *name)
     return "application/octet-stream";
 }
 
-static uint64_t nr_media_cap(const char *type)
+uint64_t nr_evidence_cap(const char *media_type)
 {
-    for (size_t i = 0; i < NR_ARRAY_LEN(nr_media_large); i++)
-        if (strcmp(type, nr_media_large[i]) == 0)
+    for (size_t i = 0; media_type && i < NR_ARRAY_LEN(nr_media_large); i++)
+        if (strcmp(media_type, nr_media_large[i]) == 0)
             return NR_EVIDENCE_LARGE_CAP;
     return NR_EVIDENCE_DOC_CAP;
 }
@@ -799,10 +806,35 @@ static const char *nr_size_text(uint64_t n, char *buf, size_t len)
     return buf;
 }
 
+int nr__evidence_input(const char *filename, const char *media_given, const char *description,
+                       const char **media, struct nr_err *err)
+{
+    const char *type;
+    int rc;
+
+    *media = NULL;
+    rc = nr__eval_text("filename", filename, NR_FILENAME_MAX, 0, err);
+    if (rc == 0 && strchr(filename, '/'))
+        rc = nr_err_set(err, NR_EINVAL, "filename", "filename %s contains a '/'", filename);
+    if (rc == 0)
+        rc = nr__eval_text("description", description, NR_DESCRIPTION_MAX,
+                           NR__TEXT_OPTIONAL | NR__TEXT_MULTILINE, err);
+    if (rc)
+        return rc;
+    type = nr_evidence_media_type(filename, media_given);
+    if (!nr_media_valid(type))
+        return nr_err_set(err, NR_EINVAL, "media_type",
+                          "%s is not a media type (lower-case type/subtype, e.g. "
+                          "application/vnd.tcpdump.pcap)",
+                          type);
+    *media = type;
+    return 0;
+}
+
 /* Who may add evidence to a case beyond the procedure's action check (R11). */
-static int nr_evidence_may_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
-                               int64_t task_id, struct nr_arena *ar, struct nr_case *c,
-                               struct nr_err *err)
+int nr__evidence_may_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                         int64_t task_id, struct nr_arena *ar, struct nr_case *c,
+                         struct nr_err *err)
 {
     struct nr_stmt *s = NULL;
     int64_t tcase = 0, torg = 0;
@@ -967,6 +999,13 @@ int nr_evidence_add(struct nr_review *rv, const struct nr_actor *a, int64_t case
                     const struct nr_evidence_spec *sp, int64_t *id, char sha256_hex[65],
                     struct nr_err *err)
 {
+    return nr__evidence_add_upload(rv, a, case_id, sp, 0, id, sha256_hex, err);
+}
+
+int nr__evidence_add_upload(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                            const struct nr_evidence_spec *sp, int64_t upload_id, int64_t *id,
+                            char sha256_hex[65], struct nr_err *err)
+{
     struct nr_arena ar;
     struct nr_case c;
     char hex[65] = "", now[NR_TIME_STR], obj[48];
@@ -988,27 +1027,14 @@ int nr_evidence_add(struct nr_review *rv, const struct nr_actor *a, int64_t case
     }
     slash = strrchr(sp->path, '/');
     name = sp->filename && *sp->filename ? sp->filename : (slash ? slash + 1 : sp->path);
-    rc = nr__eval_text("filename", name, NR_FILENAME_MAX, 0, err);
-    if (rc == 0 && strchr(name, '/'))
-        rc = nr_err_set(err, NR_EINVAL, "filename", "filename %s contains a '/'", name);
-    if (rc == 0)
-        rc = nr__eval_text("description", sp->description, NR_DESCRIPTION_MAX,
-                           NR__TEXT_OPTIONAL | NR__TEXT_MULTILINE, err);
+    rc = nr__evidence_input(name, sp->media_type, sp->description, &media, err);
     if (rc)
         goto out_notxn;
-    media = sp->media_type && *sp->media_type ? sp->media_type : nr_media_guess(name);
-    if (!nr_media_valid(media)) {
-        rc = nr_err_set(err, NR_EINVAL, "media_type",
-                        "%s is not a media type (lower-case type/subtype, e.g. "
-                        "application/vnd.tcpdump.pcap)",
-                        media);
-        goto out_notxn;
-    }
     /* Fail fast on the actor's rights before streaming a possibly large file. */
-    rc = nr_evidence_may_add(rv, a, case_id, sp->task_id, &ar, &c, err);
+    rc = nr__evidence_may_add(rv, a, case_id, sp->task_id, &ar, &c, err);
     if (rc)
         goto out_notxn;
-    rc = nr_evidence_store(rv, sp->path, media, nr_media_cap(media), &ar, hex, &size, &created,
+    rc = nr_evidence_store(rv, sp->path, media, nr_evidence_cap(media), &ar, hex, &size, &created,
                            &stored, err);
     if (rc)
         goto out_notxn;
@@ -1016,7 +1042,7 @@ int nr_evidence_add(struct nr_review *rv, const struct nr_actor *a, int64_t case
     rc = nr_store_begin(rv->st, err);
     if (rc)
         goto out_notxn;
-    rc = nr_evidence_may_add(rv, a, case_id, sp->task_id, &ar, &c, err);
+    rc = nr__evidence_may_add(rv, a, case_id, sp->task_id, &ar, &c, err);
     if (rc)
         goto out;
     nr__eval_clock(NULL, NULL, now);
@@ -1033,6 +1059,18 @@ int nr_evidence_add(struct nr_review *rv, const struct nr_actor *a, int64_t case
     detail = nr_asprintf("sha256=%s size=%llu type=%s confidential=%s", hex,
                          (unsigned long long)size, media, sp->public_doc ? "no" : "yes");
     rc = nr_audit_append(rv, a, "evidence.add", case_id, obj, detail, err);
+    /* An upload is complete in the same transaction that records its evidence, so that a
+     * completion repeated after a crash finds the evidence instead of adding it twice; a row
+     * that some other call completed (or removed) meanwhile undoes this one. */
+    if (rc == 0 && upload_id) {
+        rc = nr_store_exec(rv->st, err,
+                           "UPDATE uploads SET completed_at = ?, evidence_id = ? WHERE id = ? AND "
+                           "completed_at IS NULL",
+                           "tii", now, eid, upload_id);
+        if (rc == 0 && nr_store_changes(rv->st) != 1)
+            rc = nr_err_set(err, NR_EPRECOND, "upload",
+                            "the upload was completed or removed meanwhile");
+    }
 out:
     rc = nr_eval_finish(rv, rc, err);
     if (rc == 0) {
@@ -1269,8 +1307,11 @@ out_notxn:
     return rc;
 }
 
-int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
-                     struct nr_err *err)
+/* The evidence of a case as the actor may see it (R11): all of it, or only evidence_id when
+ * not 0. what names the object a hidden case is reported as ("evidence 7"), or NULL for the
+ * case's own message. */
+static int nr_evidence_rows(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                            int64_t evidence_id, const char *what, json_t **out, struct nr_err *err)
 {
     struct nr_stmt *s = NULL;
     struct nr_arena ar;
@@ -1282,7 +1323,7 @@ int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t cas
 
     *out = NULL;
     nr_arena_init(&ar);
-    rc = nr_eval_case(rv, a, case_id, NULL, NULL, NULL, &ar, &c, err);
+    rc = nr_eval_case(rv, a, case_id, NULL, what, what ? "evidence" : NULL, &ar, &c, err);
     if (rc)
         goto out;
     /* The list shows what the actor could read (R11). */
@@ -1304,8 +1345,8 @@ int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t cas
         "e.size AS size, e.media_type AS media_type, e.filename AS filename, e.description AS "
         "description, e.confidential AS confidential, u.login AS added_by, e.added_at AS "
         "added_at FROM evidence e LEFT JOIN users u ON u.id = e.added_by WHERE e.case_id = ? AND "
-        "(? = 0 OR e.confidential = 0 OR u.org_id = ?) ORDER BY e.id",
-        "iii", case_id, provider_org, provider_org);
+        "(? = 0 OR e.id = ?) AND (? = 0 OR e.confidential = 0 OR u.org_id = ?) ORDER BY e.id",
+        "iiiii", case_id, evidence_id, evidence_id, provider_org, provider_org);
     if (rc)
         goto out;
     rows = json_array();
@@ -1319,6 +1360,42 @@ out:
     json_decref(rows);
     nr_arena_release(&ar);
     return rc;
+}
+
+int nr_evidence_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
+                     struct nr_err *err)
+{
+    return nr_evidence_rows(rv, a, case_id, 0, NULL, out, err);
+}
+
+int nr_evidence_info(struct nr_review *rv, const struct nr_actor *a, int64_t evidence_id,
+                     json_t **out, struct nr_err *err)
+{
+    json_t *rows = NULL;
+    int64_t case_id = 0;
+    char what[48];
+    int rc;
+
+    *out = NULL;
+    snprintf(what, sizeof(what), "evidence %lld", (long long)evidence_id);
+    rc = nr_store_query_int(rv->st, err, &case_id, "SELECT case_id FROM evidence WHERE id = ?", "i",
+                            evidence_id);
+    if (rc == NR_ENOTFOUND)
+        return nr_err_set(err, rc, "evidence", "no %s", what);
+    if (rc)
+        return rc;
+    rc = nr_evidence_rows(rv, a, case_id, evidence_id, what, &rows, err);
+    if (rc)
+        return rc;
+    /* R11: a provider's view leaves out others' confidential evidence; to it that evidence
+     * does not exist. */
+    if (json_array_size(rows) != 1) {
+        json_decref(rows);
+        return nr_err_set(err, NR_ENOTFOUND, "evidence", "no %s", what);
+    }
+    *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return 0;
 }
 
 /* ---- R4: findings ---- */

@@ -269,6 +269,27 @@ int nr_complaint_list(struct nr_review *rv, const struct nr_actor *a, json_t **o
     return 0;
 }
 
+int nr_complaint_count_since(struct nr_review *rv, const char *source_addr, const char *since,
+                             int64_t *count, struct nr_err *err)
+{
+    char canon[NR_TIME_STR];
+    time_t t;
+
+    *count = 0;
+    if (since == NULL || nr_time_parse(since, &t) != 0)
+        return nr_err_set(err, NR_EINVAL, "since", "since is not an ISO 8601 time: %.64s",
+                          since ? since : "(none)");
+    if (!intake_has(source_addr))
+        return nr_err_set(err, NR_EINVAL, "source_addr", "no source address to count");
+    /* Times are compared as text in the one form they are stored in (core.h nr_time_fmt);
+     * the complaints_source index answers it. */
+    nr_time_fmt(t, canon);
+    return nr_store_query_int(rv->st, err, count,
+                              "SELECT COUNT(*) FROM complaints WHERE source_addr = ? AND "
+                              "received_at > ?",
+                              "tt", source_addr, canon);
+}
+
 /* ---- procurement declarations (R1) ---- */
 
 /* The operator's organisation: whether it runs CII, its name and its sector (malloc'd). */

@@ -1164,3 +1164,77 @@ const char *nr_procedure_recommend(const struct nr_procedure *p, const int *medi
     }
     return conditions ? "passed_with_conditions" : "passed";
 }
+
+/* ---- as JSON ---- */
+
+static json_t *nr_roles_json(nr_role_set roles)
+{
+    json_t *a = json_array();
+    for (int r = 0; r < NR_ROLE__COUNT; r++)
+        if (roles & NR_ROLE_BIT(r))
+            json_array_append_new(a, json_string(nr_role_name(r)));
+    return a;
+}
+
+static json_t *nr_strings_json(char **v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+json_t *nr_procedure_json(const struct nr_procedure *p, bool full_path)
+{
+    json_t *o = json_object(), *phases = json_array(), *trans = json_array(), *trig = json_array();
+    json_t *acts = json_array();
+    const char *file = p->path ? p->path : "", *slash = strrchr(file, '/');
+
+    for (size_t i = 0; i < p->nphases; i++)
+        json_array_append_new(phases,
+                              json_pack("{s:s,s:s,s:i,s:b,s:b}", "id", p->phases[i].id, "title",
+                                        p->phases[i].title ? p->phases[i].title : p->phases[i].id,
+                                        "deadline_days", p->phases[i].deadline_days, "terminal",
+                                        p->phases[i].terminal, "decision_valid",
+                                        p->phases[i].decision_valid));
+    for (size_t i = 0; i < p->ntransitions; i++) {
+        const struct nr_transition *t = &p->transitions[i];
+        json_t *conds = json_array();
+        for (int c = 0; c < NR_COND__COUNT; c++)
+            if (t->conds & NR_COND_BIT(c))
+                json_array_append_new(conds, json_string(nr_cond_name(c)));
+        json_array_append_new(trans,
+                              json_pack("{s:s,s:o,s:s,s:o,s:o,s:b,s:b}", "id", t->id, "from",
+                                        nr_strings_json(t->from, t->nfrom), "to", t->to, "roles",
+                                        nr_roles_json(t->roles), "conditions", conds,
+                                        "needs_reason", (t->needs & NR_NEEDS_REASON) != 0,
+                                        "needs_decision", (t->needs & NR_NEEDS_DECISION) != 0));
+    }
+    for (size_t i = 0; i < p->nactions; i++)
+        json_array_append_new(
+            acts, json_pack("{s:s,s:o,s:o}", "id", p->actions[i].id, "roles",
+                            nr_roles_json(p->actions[i].roles), "phases",
+                            nr_strings_json(p->actions[i].phases, p->actions[i].nphases)));
+    for (size_t i = 0; i < p->ntriggers; i++)
+        json_array_append_new(trig, json_pack("{s:s,s:o,s:s,s:b}", "id", p->triggers[i].id, "roles",
+                                              nr_roles_json(p->triggers[i].roles), "phase",
+                                              p->triggers[i].phase, "declaration",
+                                              p->triggers[i].declaration));
+    json_object_set_new(o, "id", json_string(p->id));
+    json_object_set_new(o, "title", json_string(p->title ? p->title : p->id));
+    json_object_set_new(o, "file", json_string(full_path || !slash ? file : slash + 1));
+    json_object_set_new(o, "phases", phases);
+    json_object_set_new(o, "transitions", trans);
+    json_object_set_new(o, "actions", acts);
+    json_object_set_new(o, "triggers", trig);
+    json_object_set_new(o, "categories", nr_strings_json(p->categories, p->ncategories));
+    json_object_set_new(o, "dimensions", nr_strings_json(p->dimensions, p->ndimensions));
+    json_object_set_new(o, "scale", nr_strings_json(p->scale, p->nscale));
+    json_object_set_new(o, "methods", nr_strings_json(p->methods, p->nmethods));
+    json_object_set_new(o, "panel_size", json_integer(p->panel_size));
+    json_object_set_new(o, "max_tasks", json_integer(p->max_tasks));
+    json_object_set_new(o, "validity_days", json_integer(p->validity_days));
+    json_object_set_new(o, "fail_at", json_string(p->scale[p->fail_at]));
+    json_object_set_new(o, "conditions_at", json_string(p->scale[p->conditions_at]));
+    return o;
+}

@@ -595,10 +595,16 @@ static void test_serve_and_stop(void **state)
          sizeof(answer));
     assert_non_null(strstr(answer, "HTTP/1.1 200"));
     assert_non_null(strstr(answer, "{\"status\":\"ok\"}"));
-    http(s, "GET /nowhere HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", answer,
+    http(s, "GET /api/nowhere HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", answer,
          sizeof(answer));
     assert_non_null(strstr(answer, "HTTP/1.1 404"));
     assert_non_null(strstr(answer, "\"code\":\"not_found\""));
+    /* Outside /api/ a GET is a file of the browser UI (static.c): missing, an HTML 404. */
+    http(s, "GET /nowhere HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", answer,
+         sizeof(answer));
+    assert_non_null(strstr(answer, "HTTP/1.1 404"));
+    assert_non_null(strstr(answer, "Content-Type: text/html"));
+    assert_non_null(strstr(answer, "Content-Security-Policy: default-src 'self'"));
     http(s, "PATCH /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", answer,
          sizeof(answer));
     assert_non_null(strstr(answer, "HTTP/1.1 405"));
