@@ -103,6 +103,7 @@ struct nr_worker {
     void *idle;                   /* tsearch tree: connections between two requests */
     struct nr_req_state deferred; /* list head: requests whose answer a handler deferred */
     struct nr_metrics m;
+    unsigned sweep_ticks; /* seconds since the last sweep of abandoned uploads (worker 0) */
 };
 
 struct nr_http_server {
@@ -640,6 +641,14 @@ static void nr_worker_poll(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     nr__gate_cache_poll(wk->w.srv->gc, &wk->w.rv);
+    /* Abandoned evidence uploads: one worker sweeps their part files at start and hourly. */
+    if (wk->w.index == 0 && wk->sweep_ticks++ % 3600 == 0) {
+        struct nr_err err;
+        int removed = 0;
+        nr_err_init(&err);
+        if (nr_upload_sweep(&wk->w.rv, NR_UPLOAD_MAX_AGE, &removed, &err) != 0)
+            fprintf(stderr, "netreview serve: upload sweep: %s\n", err.msg);
+    }
 }
 
 static void nr_shorten_idle(const void *node, VISIT which, void *closure)
