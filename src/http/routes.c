@@ -41,8 +41,7 @@ const struct nr_route nr__routes[] = {
     {GET, "/api/v1/products", api_product_list, 0, R, "products and services"},
     {POST, "/api/v1/products", api_product_create, 0, W, "register a product or service"},
     {GET, "/api/v1/products/{product}", api_product_show, 0, R, "one product with its versions"},
-    {POST, "/api/v1/products/{product}/versions", api_product_version_add, 0, W,
-     "add a version"},
+    {POST, "/api/v1/products/{product}/versions", api_product_version_add, 0, W, "add a version"},
     {GET, "/api/v1/institutions", api_institution_list, 0, R, "designated institutions (R5)"},
     {POST, "/api/v1/institutions", api_institution_designate, 0, W, "designate an institution"},
     {GET, "/api/v1/experts", api_expert_list, 0, R, "the experts committee (R6)"},
@@ -106,8 +105,7 @@ const struct nr_route nr__routes[] = {
     {GET, "/api/v1/decisions/{decision}/export", api_decision_export, PUB, R,
      "the signed, self-contained decision"},
 
-    {GET, "/api/v1/gate", api_gate_check, PUB, G,
-     "may this product and version be procured (R9)"},
+    {GET, "/api/v1/gate", api_gate_check, PUB, G, "may this product and version be procured (R9)"},
     {GET, "/api/v1/gate/feed", api_gate_feed, PUB, G,
      "decision changes since a time: new, expired, revoked"},
 
