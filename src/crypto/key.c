@@ -226,7 +226,7 @@ int nr_key_from_pem(const char *pem, size_t len, struct nr_key **out, struct nr_
                    is_private ? "private key" : "public key");
         goto out;
     }
-    /* -2: the check is not implemented for this key type; the decoder's checks stand. */
+    /* -2 means OpenSSL has no consistency check for this key type; the decoder's checks stand. */
 
     *out = key_wrap(pkey, suite, is_private);
     pkey = NULL;
