@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config clang clang-format
   libsqlite3-dev sqlite3 libjansson-dev libargon2-dev libssl-dev openssl libcmocka-dev
-  libevent-dev curl jq python3
+  libevent-dev libpcap-dev libndpi-dev libarchive-dev uthash-dev curl jq python3 tshark tcpdump
   chromium nodejs
 )
 # The browser tests (tests/browser/run.sh) drive chromium with playwright-core, which run.sh

@@ -195,5 +195,58 @@ static const char nr_migration_3[] =
     "  created_at TEXT NOT NULL, completed_at TEXT, evidence_id BIGINT REFERENCES evidence(id));\n"
     "CREATE INDEX complaints_source ON complaints (source_addr, received_at);\n";
 
-const char *const nr__migrations[] = {nr_migration_1, nr_migration_2, nr_migration_3};
+/* The supply-chain engine (sca.h, osv.h): OSV advisories with their aliases and affected
+ * packages (ranges in the compact text form of osv.h), SBOMs attached to cases with their
+ * components, and the matches already seen, so that the watch (R14) flags only new ones. The
+ * online-monitoring engine (traffic.h) keeps one row per analysed capture. */
+static const char nr_migration_4[] =
+    "CREATE TABLE advisories (\n"
+    "  id {ID}, osv_id TEXT NOT NULL UNIQUE, modified TEXT NOT NULL, published TEXT,\n"
+    "  withdrawn TEXT, summary TEXT, severity TEXT NOT NULL, cvss_vector TEXT,\n"
+    "  cvss_score10 INTEGER, rce INTEGER NOT NULL DEFAULT 0, auth_bypass INTEGER NOT NULL "
+    "DEFAULT 0,\n"
+    "  fixed TEXT, imported_at TEXT NOT NULL);\n"
+    "CREATE TABLE advisory_aliases (\n"
+    "  advisory_id BIGINT NOT NULL REFERENCES advisories(id), alias TEXT NOT NULL,\n"
+    "  PRIMARY KEY (advisory_id, alias));\n"
+    "CREATE INDEX advisory_aliases_alias ON advisory_aliases (alias);\n"
+    "CREATE TABLE advisory_packages (\n"
+    "  id {ID}, advisory_id BIGINT NOT NULL REFERENCES advisories(id),\n"
+    "  ecosystem TEXT NOT NULL, name TEXT NOT NULL, pkg_key TEXT NOT NULL,\n"
+    "  ranges TEXT, versions TEXT);\n"
+    "CREATE INDEX advisory_packages_advisory ON advisory_packages (advisory_id);\n"
+    "CREATE INDEX advisory_packages_key ON advisory_packages (pkg_key);\n"
+    "CREATE TABLE sboms (\n"
+    "  id {ID}, case_id BIGINT NOT NULL REFERENCES cases(id), task_id BIGINT REFERENCES "
+    "tasks(id),\n"
+    "  evidence_id BIGINT REFERENCES evidence(id), format TEXT NOT NULL, spec_version TEXT,\n"
+    "  subject TEXT, subject_version TEXT, components INTEGER NOT NULL,\n"
+    "  created_by BIGINT REFERENCES users(id), created_at TEXT NOT NULL, matched_at TEXT);\n"
+    "CREATE INDEX sboms_case ON sboms (case_id);\n"
+    "CREATE TABLE sbom_components (\n"
+    "  id {ID}, sbom_id BIGINT NOT NULL REFERENCES sboms(id), ref TEXT, name TEXT NOT NULL,\n"
+    "  grp TEXT, version TEXT, purl TEXT, cpe TEXT, supplier TEXT, pkg_key TEXT);\n"
+    "CREATE INDEX sbom_components_sbom ON sbom_components (sbom_id);\n"
+    "CREATE TABLE sbom_vex (\n"
+    "  sbom_id BIGINT NOT NULL REFERENCES sboms(id), vuln_id TEXT NOT NULL, ref TEXT,\n"
+    "  state TEXT NOT NULL, justification TEXT, detail TEXT);\n"
+    "CREATE INDEX sbom_vex_sbom ON sbom_vex (sbom_id);\n"
+    "CREATE TABLE sbom_matches (\n"
+    "  component_id BIGINT NOT NULL REFERENCES sbom_components(id),\n"
+    "  advisory_id BIGINT NOT NULL REFERENCES advisories(id),\n"
+    "  sbom_id BIGINT NOT NULL REFERENCES sboms(id), first_seen TEXT NOT NULL,\n"
+    "  finding_id BIGINT REFERENCES findings(id), PRIMARY KEY (component_id, advisory_id));\n"
+    "CREATE INDEX sbom_matches_sbom ON sbom_matches (sbom_id);\n"
+    "CREATE TABLE traffic_analyses (\n"
+    "  id {ID}, case_id BIGINT NOT NULL REFERENCES cases(id), task_id BIGINT REFERENCES "
+    "tasks(id),\n"
+    "  capture_evidence_id BIGINT REFERENCES evidence(id),\n"
+    "  declared_evidence_id BIGINT REFERENCES evidence(id), packets BIGINT NOT NULL,\n"
+    "  flows BIGINT NOT NULL, findings INTEGER NOT NULL, summary TEXT NOT NULL,\n"
+    "  created_by BIGINT REFERENCES users(id), created_at TEXT NOT NULL);\n"
+    "CREATE INDEX traffic_analyses_case ON traffic_analyses (case_id);\n"
+    "ALTER TABLE cases ADD COLUMN watch_at TEXT;\n";
+
+const char *const nr__migrations[] = {nr_migration_1, nr_migration_2, nr_migration_3,
+                                      nr_migration_4};
 const int nr__migration_count = (int)(sizeof(nr__migrations) / sizeof(nr__migrations[0]));

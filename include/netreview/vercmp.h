@@ -1,0 +1,138 @@
+/*
+ * vercmp.h - each package ecosystem's own version order, and OSV's affected-range semantics on
+ * top of it. The supply-chain engine (sca.h) decides with these whether the version of a
+ * component in an SBOM lies in the affected ranges of an advisory.
+ *
+ * Contract:
+ * - Every comparator returns exactly -1, 0 or 1, never fails, allocates nothing and accepts any
+ *   NUL-terminated string: a string that is not a valid version of its ecosystem still gets a
+ *   place in the order (documented per order below), so ranges never abort on bad data.
+ *   cmp(a, b) == -cmp(b, a) and the order is transitive on valid versions.
+ * - nr_vercmp_valid says whether a string is a well-formed version of the order; the matcher
+ *   uses it to report components whose version it cannot place.
+ * - Nothing here touches the store or keeps state; all functions are thread-safe.
+ *
+ * The orders, and where their rules come from:
+ *   NR_ORDER_SEMVER   SemVer 2.0.0 section 11 (npm, crates.io, Go, Hex, Pub, and OSV ranges of
+ *                     type SEMVER). A leading "v" is dropped (Go's "v1.2.3"); build metadata
+ *                     ignored; a version with fewer than three numbers is padded with zeros.
+ *                     Go pseudo-versions (v0.0.0-2019...-abcdef) order as pre-releases, as Go does.
+ *   NR_ORDER_DPKG     Debian Policy 5.6.12 / dpkg's verrevcmp (Debian, Ubuntu): epoch,
+ *                     upstream, revision; "~" sorts before everything, even the end.
+ *   NR_ORDER_RPM      rpmvercmp of rpm 4.x (Red Hat, AlmaLinux, Rocky Linux, SUSE, openSUSE,
+ *                     Mageia): epoch:version-release, alphanumeric segments, "~" and "^".
+ *   NR_ORDER_APK      apk-tools' version order (Alpine): digits, letter, suffixes _alpha _beta
+ *                     _pre _rc < (none) < _cvs _svn _git _hg _p, then -rN.
+ *   NR_ORDER_PEP440   PEP 440 (PyPI): epoch, release, pre (a/b/rc and spellings), post, dev,
+ *                     local; normalisation of the spellings PEP 440 allows.
+ *   NR_ORDER_MAVEN    Maven's ComparableVersion (Maven): items, qualifiers alpha < beta <
+ *                     milestone < rc = cr < snapshot < "" = ga = final = release < sp, unknown
+ *                     qualifiers after, lexically.
+ *   NR_ORDER_NUGET    NuGet SemVer 2.0 with four numbers and case-insensitive labels (NuGet).
+ *   NR_ORDER_GEM      Gem::Version (RubyGems): segments, a letter makes a pre-release.
+ *   NR_ORDER_GENERIC  version.h's nr_version_cmp, for every other ecosystem.
+ * Each order's documentation at the top of its file names the examples its tests use.
+ */
+#ifndef NETREVIEW_VERCMP_H
+#define NETREVIEW_VERCMP_H
+
+#include "netreview/core.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum nr_order {
+    NR_ORDER_GENERIC,
+    NR_ORDER_SEMVER,
+    NR_ORDER_DPKG,
+    NR_ORDER_RPM,
+    NR_ORDER_APK,
+    NR_ORDER_PEP440,
+    NR_ORDER_MAVEN,
+    NR_ORDER_NUGET,
+    NR_ORDER_GEM,
+    NR_ORDER__COUNT
+};
+
+/* "semver", "dpkg", "rpm", "apk", "pep440", "maven", "nuget", "gem", "generic". */
+const char *nr_order_name(enum nr_order o);
+
+/* The order of an OSV ecosystem name, with or without its ":release" suffix ("Debian:12",
+ * "Alpine:v3.18", "Ubuntu:22.04:LTS", "Red Hat:enterprise_linux:9"). Unknown names, NULL and ""
+ * give NR_ORDER_GENERIC. */
+enum nr_order nr_order_for_ecosystem(const char *ecosystem);
+
+/* The order of a purl type ("npm", "pypi", "deb", "golang", ...); NR_ORDER_GENERIC otherwise. */
+enum nr_order nr_order_for_purl_type(const char *type);
+
+/* Compares a and b in order o: -1, 0 or 1. */
+int nr_vercmp(enum nr_order o, const char *a, const char *b);
+
+/* True when v is a well-formed version of order o (always true for NR_ORDER_GENERIC unless v
+ * is empty). */
+bool nr_vercmp_valid(enum nr_order o, const char *v);
+
+/* --- OSV affected ranges (https://ossf.github.io/osv-schema/#affectedranges-field) ----------
+ *
+ * One range is a list of events. A version is affected by the range when, walking the events
+ * sorted by their version in the range's order (an "introduced" of "0" sorts before every
+ * version), the last event at or below it (introduced <= v, fixed <= v, last_affected < v)
+ * is an "introduced"; and, when the range has any "limit" events, v is below at least one of
+ * them ("*" limit = no limit). Ties at one version sort introduced < fixed/last_affected, so a
+ * range introduced and fixed at the same version affects nothing there. Ranges of type GIT are
+ * not version ranges and are never evaluated here (the caller skips them). A package's explicit
+ * `versions[]` list is checked by the caller with nr_vercmp(...) == 0, in addition to the ranges.
+ */
+
+enum nr_osv_event_kind {
+    NR_OSV_INTRODUCED,
+    NR_OSV_FIXED,
+    NR_OSV_LAST_AFFECTED,
+    NR_OSV_LIMIT
+};
+
+struct nr_osv_event {
+    enum nr_osv_event_kind kind;
+    const char *version; /* not owned; "0" for introduced "0" */
+};
+
+/* True when version lies in the range made of events[0..n) under order o (the events need not
+ * be sorted; they are not modified). False when n == 0 or version is NULL. Never allocates
+ * for n <= 64; larger ranges are evaluated in two passes without allocating either. */
+bool nr_osv_range_affected(enum nr_order o, const struct nr_osv_event *events, size_t n,
+                           const char *version);
+
+/* --- Package keys --------------------------------------------------------------------------
+ *
+ * An advisory's affected package and an SBOM component meet on a key "Family/name": Family is
+ * the OSV ecosystem name without its ":release" suffix ("Debian:12" -> "Debian"), and name is
+ * normalised the way the ecosystem compares names:
+ *   PyPI      PEP 503: lower case, every run of "-", "_", "." becomes "-"
+ *   npm       as written (npm names are lower case; scoped names are "@scope/name")
+ *   Maven     "groupId:artifactId" as written
+ *   Go        the module path as written (case-sensitive)
+ *   NuGet     lower case;   RubyGems, crates.io, Hex, Pub, Packagist: as written, lower case
+ *   Debian, Ubuntu, Alpine, rpm families: the package name as written
+ * purl types map to families: npm->npm, pypi->PyPI, maven->Maven (namespace:name), golang->Go
+ * (namespace/name), cargo->crates.io, gem->RubyGems, nuget->NuGet, hex->Hex, pub->Pub,
+ * composer->Packagist (namespace/name), deb->Debian or Ubuntu (by namespace, default Debian),
+ * apk->Alpine, rpm-> by namespace (redhat->Red Hat, almalinux->AlmaLinux, rocky->Rocky Linux,
+ * suse->SUSE, opensuse->openSUSE, else "Red Hat"), github->GitHub Actions, swift->SwiftURL,
+ * hackage->Hackage, cran->CRAN, conan->ConanCenter, bitnami->Bitnami; other types give the purl
+ * type itself as the family. Keys are at most NR_PKG_KEY_MAX bytes.
+ */
+
+#define NR_PKG_KEY_MAX 512
+
+struct nr_purl;
+
+/* Writes the key of an OSV package into out (NUL-terminated). NR_EINVAL for an empty ecosystem
+ * or name, NR_ETOOBIG when the key would not fit in n bytes. err may be NULL. */
+int nr_pkg_key_osv(const char *ecosystem, const char *name, char *out, size_t n,
+                   struct nr_err *err);
+/* Writes the key of a parsed purl into out; same errors. */
+int nr_pkg_key_purl(const struct nr_purl *p, char *out, size_t n, struct nr_err *err);
+/* The OSV family of a purl type and namespace as above (static string). */
+const char *nr_pkg_family_of_purl(const char *type, const char *namespace);
+
+#endif
