@@ -78,6 +78,13 @@ int nr_cli_case(struct nr_cli *cli, int argc, char **argv);
 int nr_cli_org(struct nr_cli *cli, int argc, char **argv);
 int nr_cli_user(struct nr_cli *cli, int argc, char **argv);
 int nr_cli_product(struct nr_cli *cli, int argc, char **argv);
+/* The engines: cli_analyze.c (analyze sbom; hands analyze traffic to cli_traffic.c), cli_osv.c,
+ * cli_watch.c, cli_traffic.c (analyze traffic, monitor). */
+int nr_cli_analyze(struct nr_cli *cli, int argc, char **argv);
+int nr_cli_analyze_traffic(struct nr_cli *cli, int argc, char **argv);
+int nr_cli_osv(struct nr_cli *cli, int argc, char **argv);
+int nr_cli_watch(struct nr_cli *cli, int argc, char **argv);
+int nr_cli_monitor(struct nr_cli *cli, int argc, char **argv);
 int nr_cli_institution(struct nr_cli *cli, int argc, char **argv);
 int nr_cli_expert(struct nr_cli *cli, int argc, char **argv);
 int nr_cli_affiliation(struct nr_cli *cli, int argc, char **argv);

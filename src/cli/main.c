@@ -42,6 +42,11 @@ static const char nr_usage[] =
     "  decision      signed decisions: show, export, verify (R7)\n"
     "  gate          the procurement gate (R9)\n"
     "  audit         the hash-chained audit log (R11)\n"
+    "Engines:\n"
+    "  analyze       analyse an SBOM (supply chain) or a capture (online monitoring)\n"
+    "  osv           import and list OSV vulnerability data\n"
+    "  watch         re-match the SBOMs of passed products against new advisories (R14)\n"
+    "  monitor       watch a live interface against the declared endpoints\n"
     "Server:\n"
     "  serve         the HTTP JSON API, the gate, /healthz and /metrics\n"
     "  token         API tokens for machines that call the HTTP API (office)\n"
@@ -91,6 +96,10 @@ static const struct nr_command nr_commands[] = {
     {"decision", nr_cli_decision},
     {"gate", nr_cli_gate},
     {"audit", nr_cli_audit},
+    {"analyze", nr_cli_analyze},
+    {"osv", nr_cli_osv},
+    {"watch", nr_cli_watch},
+    {"monitor", nr_cli_monitor},
     {"serve", nr_cli_serve},
     {"token", nr_cli_token},
 };

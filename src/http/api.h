@@ -92,4 +92,15 @@ NR_HANDLER(api_gate_feed);
 NR_HANDLER(api_audit_list);
 NR_HANDLER(api_audit_verify);
 
+/* api_sca.c (the supply-chain engine) */
+NR_HANDLER(api_sbom_list);
+NR_HANDLER(api_sbom_attach);
+NR_HANDLER(api_sbom_analyze);
+NR_HANDLER(api_advisory_list);
+NR_HANDLER(api_watch_run);
+
+/* api_traffic.c (the online-monitoring engine) */
+NR_HANDLER(api_traffic_list);
+NR_HANDLER(api_traffic_attach);
+
 #endif

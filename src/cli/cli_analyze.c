@@ -1,0 +1,7 @@
+/* cli_analyze.c - TEMPORARY placeholder while the engine is built; replaced by its owner. */
+#include "cli.h"
+
+int nr_cli_analyze(struct nr_cli *cli, int argc, char **argv)
+{
+    (void)cli;(void)argc;(void)argv;return NR_EXIT_ERROR;
+}
