@@ -73,12 +73,13 @@ int nr_tls_client_hello(const uint8_t *p, size_t n, struct nr_tls_hello *h);
 
 struct nr_http_req {
     char method[16];
-    char target[512];     /* request target, cut at 511 bytes */
+    char target[512];     /* request target, cut at 511 bytes; passwords in it as "***" */
     char host[256];       /* Host header, lower case, without the port; "" when none */
     char user_agent[128];
     bool basic_auth;      /* an Authorization: Basic header (clear-text credentials) */
     char basic_user[64];  /* its user name, decoded; never the password */
-    bool credentials_in_target; /* password=, passwd=, pwd= in the query string */
+    bool credentials_in_target; /* password=, passwd=, pwd= in the query string, or
+                                   user:password@ in an absolute target */
 };
 
 /* Decodes the request at the start of p (the client's first payload of the flow, or of a later
@@ -121,6 +122,9 @@ bool nr_ndpi_feed(struct nr_ndpi *n, struct nr_ndpi_flow **fs, const struct nr_p
 /* For a flow that ended undecided: nDPI's best guess (ndpi_detection_giveup) into *res. */
 void nr_ndpi_giveup(struct nr_ndpi *n, struct nr_ndpi_flow *fs, struct nr_ndpi_result *res);
 void nr_ndpi_flow_free(struct nr_ndpi_flow *fs);
+/* How many flow states of n are allocated and not yet freed (to show that decided flows hold
+ * none). */
+size_t nr_ndpi_flows_held(const struct nr_ndpi *n);
 /* Writes the names of risks ("clear_text_credentials,remote_access") into out. */
 const char *nr_ndpi_risk_names(uint32_t risks, char *out, size_t n);
 /* libndpi's version string. */
