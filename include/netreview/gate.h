@@ -95,7 +95,11 @@ int nr_gate_answer_write(const struct nr_gate_answer *ans, struct nr_buf *out);
  *   expired     its valid_until passed, at midnight UTC after its last day;
  *   superseded  a later decision on the same case, or on its re-review (R14), replaced it, at
  *               that decision's time;
- *   revoked     it was revoked, at that time.
+ *   revoked     it was revoked, at that time;
+ *   rereview_suggested  the watch (R14: nr__case_watch, nr_sca_watch) flagged its case for
+ *               re-review while the decision was in force and visible to a, at the case's
+ *               watch_at; the item also carries "reason", the case's watch_reason. Only the
+ *               latest flag of a case is kept, so an earlier one is not repeated.
  * Visibility is the gate's: the public sees public decisions once published, an operator also
  * what was circulated to its organisation or sector, the office and committee everything; a
  * decision that was ever visible to a keeps its later changes visible. The local copy applies the

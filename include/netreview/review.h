@@ -154,6 +154,7 @@ struct nr_case {
     char *phase, *phase_entered_at, *phase_entered_on, *phase_due, *paused_on;
     char *scoping_result, *scoping_reason, *closed_reason, *watch_reason;
     char *opened_at, *updated_at;
+    char *watch_at; /* when watch_reason was last set by a watch; NULL when never */
 };
 
 struct nr_case_spec {
@@ -216,6 +217,10 @@ int nr_case_options(struct nr_review *rv, const struct nr_actor *a, int64_t case
 int nr__case_watch(struct nr_review *rv, const struct nr_actor *a, int64_t product_id,
                    const char *version, bool uncovered_only, const char *reason, int *flagged,
                    struct nr_err *err);
+/* R14: flags one case for re-review: watch_reason = reason, watch_at and updated_at now, audit
+ * "case.watch". Checks nothing (the caller decided) and runs inside the caller's transaction. */
+int nr__case_flag(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                  const char *reason, struct nr_err *err);
 
 /* ---- deadlines (R13) ---- */
 int nr_materials_request(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
@@ -434,5 +439,21 @@ int nr_declaration_list(struct nr_review *rv, const struct nr_actor *a, json_t *
 
 /* ---- demo data ---- */
 int nr_demo_load(struct nr_review *rv, const char *password, struct nr_err *err);
+/* A portfolio of passed products (src/model/portfolio.c; the supply-chain benchmark and the
+ * watch's demonstration, R14): for every *.json SBOM of dir, in name order, one product of the
+ * portfolio's provider (named by the SBOM's subject, else the file) and one case driven by the
+ * review's own operations, each as the user whose job it is, to a passed, published decision
+ * with the SBOM attached by the laboratory (sca.h nr_sca_attach_file). The portfolio's
+ * organisations and users (logins portfolio-*, with password, at least 8 characters) are made
+ * first when missing, so it loads into a new installation or beside the demo data; the
+ * procedure must be cn-2017's shape (NR_EPRECOND otherwise). One transaction: on failure
+ * nothing is left. progress, when not NULL, is called after each product. */
+struct nr_portfolio_stats {
+    int64_t products, components;
+};
+int nr_demo_portfolio(struct nr_review *rv, const char *dir, const char *password,
+                      struct nr_portfolio_stats *st,
+                      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                      struct nr_err *err);
 
 #endif

@@ -57,6 +57,16 @@ void nr_sca_index_free(struct nr_sca_index *ix);
 /* Advisories (not withdrawn) in the index. */
 size_t nr_sca_index_advisories(const struct nr_sca_index *ix);
 
+/* The process-wide index of the installation, shared by the server's workers and the CLI's
+ * commands: built on first use and again whenever the store setting "osv.last_import" (which
+ * every import that changes an advisory sets) differs from the value it was built at. Each
+ * acquire that returns 0 gives *out a reference that stays valid, even while a newer index
+ * replaces it, until nr_sca_index_release; the last release of a replaced index frees it.
+ * Thread-safe (one mutex; a rebuild runs under it, so concurrent callers wait for one build).
+ * Errors are those of nr_sca_index_build. */
+int nr_sca_index_acquire(struct nr_review *rv, struct nr_sca_index **out, struct nr_err *err);
+void nr_sca_index_release(struct nr_sca_index *ix);
+
 /* Matches every component of sbom; *report (caller's, json_decref) as described above. */
 int nr_sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom, json_t **report,
                    struct nr_err *err);

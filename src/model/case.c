@@ -20,7 +20,7 @@
     "c.product_id, c.operator_id, c.raised_by_org, c.raised_by_user, c.re_review_of, "             \
     "p.provider_id, c.phase, c.phase_entered_at, c.phase_entered_on, c.phase_due, c.paused_on, "   \
     "c.scoping_result, c.scoping_reason, c.closed_reason, c.watch_reason, c.opened_at, "           \
-    "c.updated_at"
+    "c.updated_at, c.watch_at"
 
 #define NR_TEXT_MAX 65536
 
@@ -57,6 +57,7 @@ static void nr_case_from_row(struct nr_arena *ar, struct nr_stmt *s, struct nr_c
     c->watch_reason = nr_col(ar, s, 22);
     c->opened_at = nr_col(ar, s, 23);
     c->updated_at = nr_col(ar, s, 24);
+    c->watch_at = nr_col(ar, s, 25);
 }
 
 /* True for NULL, "" and text of spaces only: none of them is a written reason. */
@@ -590,6 +591,23 @@ out_notxn:
 
 /* ---- continuous monitoring (R14) ---- */
 
+int nr__case_flag(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
+                  const char *reason, struct nr_err *err)
+{
+    char obj[32], now[NR_TIME_STR];
+    int rc;
+
+    /* watch_at dates the flag so that the gate feed can tell procurement systems (R9). */
+    nr_time_fmt(nr_time_now(), now);
+    snprintf(obj, sizeof(obj), "case:%lld", (long long)case_id);
+    rc = nr_store_exec(
+        rv->st, err, "UPDATE cases SET watch_reason = ?, watch_at = ?, updated_at = ? WHERE id = ?",
+        "ttti", reason, now, now, case_id);
+    if (rc == 0)
+        rc = nr_audit_append(rv, a, "case.watch", case_id, obj, reason, err);
+    return rc;
+}
+
 int nr__case_watch(struct nr_review *rv, const struct nr_actor *a, int64_t product_id,
                    const char *version, bool uncovered_only, const char *reason, int *flagged,
                    struct nr_err *err)
@@ -628,14 +646,7 @@ int nr__case_watch(struct nr_review *rv, const struct nr_actor *a, int64_t produ
     if (rc < 0)
         return rc;
     for (int i = 0; i < n; i++) {
-        char obj[32], now[NR_TIME_STR];
-        nr_time_fmt(nr_time_now(), now);
-        snprintf(obj, sizeof(obj), "case:%lld", (long long)ids[i]);
-        rc = nr_store_exec(rv->st, err,
-                           "UPDATE cases SET watch_reason = ?, updated_at = ? WHERE id = ?", "tti",
-                           reason, now, ids[i]);
-        if (rc == 0)
-            rc = nr_audit_append(rv, a, "case.watch", ids[i], obj, reason, err);
+        rc = nr__case_flag(rv, a, ids[i], reason, err);
         if (rc)
             return rc;
     }
@@ -963,6 +974,7 @@ static json_t *nr_case_json(struct nr_review *rv, const struct nr_case *c)
     json_object_set_new(o, "scoping_reason", nr_jstr(c->scoping_reason));
     json_object_set_new(o, "closed_reason", nr_jstr(c->closed_reason));
     json_object_set_new(o, "watch_reason", nr_jstr(c->watch_reason));
+    json_object_set_new(o, "watch_at", nr_jstr(c->watch_at));
     json_object_set_new(o, "opened_at", nr_jstr(c->opened_at));
     json_object_set_new(o, "updated_at", nr_jstr(c->updated_at));
     return o;

@@ -1254,14 +1254,16 @@ int nr_gate_answer_write(const struct nr_gate_answer *ans, struct nr_buf *out)
 
 /* ---- the feed ---- */
 
-enum gate_change { GATE_NEW, GATE_EXPIRED, GATE_SUPERSEDED, GATE_REVOKED };
-static const char *const gate_change_names[] = {"new", "expired", "superseded", "revoked"};
+enum gate_change { GATE_NEW, GATE_EXPIRED, GATE_SUPERSEDED, GATE_REVOKED, GATE_REREVIEW };
+static const char *const gate_change_names[] = {"new", "expired", "superseded", "revoked",
+                                                "rereview_suggested"};
 
 struct gate_event {
     char at[NR_TIME_STR];
     int64_t decision_id;
     enum gate_change change;
-    json_t *row; /* the decision's fields, shared by its events */
+    json_t *row;  /* the decision's fields, shared by its events */
+    char *reason; /* rereview_suggested: the case's watch_reason (owned) */
 };
 
 static int gate_event_cmp(const void *pa, const void *pb)
@@ -1298,6 +1300,7 @@ static void gate_event_add(struct gate_event **ev, size_t *n, size_t *cap, const
     e->decision_id = decision_id;
     e->change = change;
     e->row = row;
+    e->reason = NULL;
 }
 
 int nr_gate_feed(struct nr_review *rv, const struct nr_actor *a, const char *since, int limit,
@@ -1346,20 +1349,22 @@ int nr_gate_feed(struct nr_review *rv, const struct nr_actor *a, const char *sin
         "d.valid_until, d.visibility, d.audience, d.status, d.decided_at, d.revoked_at, "
         "(SELECT MIN(pb.published_at) FROM publications pb WHERE pb.decision_id = d.id), "
         "(SELECT MIN(n.decided_at) FROM decisions n JOIN cases nc ON nc.id = n.case_id "
-        "WHERE n.id > d.id AND (n.case_id = d.case_id OR nc.re_review_of = d.case_id)) "
+        "WHERE n.id > d.id AND (n.case_id = d.case_id OR nc.re_review_of = d.case_id)), "
+        "c.watch_at, c.watch_reason "
         "FROM decisions d JOIN cases c ON c.id = d.case_id "
         "LEFT JOIN products p ON p.id = d.product_id "
         "WHERE d.decided_at > ? OR d.revoked_at > ? OR (d.valid_until >= ? AND d.valid_until < ?) "
         "OR EXISTS (SELECT 1 FROM publications pb WHERE pb.decision_id = d.id AND "
         "(pb.published_at > ? OR pb.withdrawn_at > ?)) OR EXISTS (SELECT 1 FROM decisions n "
         "JOIN cases nc ON nc.id = n.case_id WHERE n.id > d.id AND n.decided_at > ? AND "
-        "(n.case_id = d.case_id OR nc.re_review_of = d.case_id)) ORDER BY d.id",
-        "ttttttt", since_at, since_at, floor_day, today, since_at, since_at, since_at);
+        "(n.case_id = d.case_id OR nc.re_review_of = d.case_id)) OR c.watch_at > ? ORDER BY d.id",
+        "tttttttt", since_at, since_at, floor_day, today, since_at, since_at, since_at, since_at);
     if (rc)
         goto out;
     while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
         const char *status = nr_stmt_text(s, 10), *first_pub = nr_stmt_text(s, 13);
         char at_new[NR_TIME_STR], at_end[NR_TIME_STR] = "", at_exp[NR_TIME_STR] = "";
+        char at_watch[NR_TIME_STR] = "";
         enum gate_change end = GATE_NEW;
         int64_t did = nr_stmt_int(s, 0);
         int32_t until;
@@ -1383,8 +1388,14 @@ int nr_gate_feed(struct nr_review *rv, const struct nr_actor *a, const char *sin
             if (strcmp(at_exp, now_at) > 0 || (end != GATE_NEW && strcmp(at_end, at_exp) <= 0))
                 at_exp[0] = '\0';
         }
+        /* R14: a flag for re-review concerns the decisions in force, and seen, when it was set. */
+        if (gate_time(nr_stmt_text(s, 15), at_watch) &&
+            (strcmp(at_watch, since_at) <= 0 || strcmp(at_new, at_watch) > 0 ||
+             (end != GATE_NEW && strcmp(at_end, at_watch) <= 0) ||
+             (at_exp[0] && strcmp(at_exp, at_watch) <= 0)))
+            at_watch[0] = '\0';
         if (strcmp(at_new, since_at) <= 0 && (end == GATE_NEW || strcmp(at_end, since_at) <= 0) &&
-            (at_exp[0] == '\0' || strcmp(at_exp, since_at) <= 0))
+            (at_exp[0] == '\0' || strcmp(at_exp, since_at) <= 0) && at_watch[0] == '\0')
             continue;
         row = json_object();
         json_object_set_new(row, "decision_id", json_integer(did));
@@ -1402,6 +1413,10 @@ int nr_gate_feed(struct nr_review *rv, const struct nr_actor *a, const char *sin
             gate_event_add(&ev, &n, &cap, at_exp, did, GATE_EXPIRED, row);
         if (end != GATE_NEW && strcmp(at_end, since_at) > 0)
             gate_event_add(&ev, &n, &cap, at_end, did, end, row);
+        if (at_watch[0]) {
+            gate_event_add(&ev, &n, &cap, at_watch, did, GATE_REREVIEW, row);
+            ev[n - 1].reason = nr_strdup(nr_stmt_text(s, 16) ? nr_stmt_text(s, 16) : "");
+        }
     }
     if (rc < 0)
         goto out;
@@ -1418,12 +1433,16 @@ int nr_gate_feed(struct nr_review *rv, const struct nr_actor *a, const char *sin
         json_t *item = json_copy(ev[i].row);
         json_object_set_new(item, "change", json_string(gate_change_names[ev[i].change]));
         json_object_set_new(item, "at", json_string(ev[i].at));
+        if (ev[i].change == GATE_REREVIEW)
+            json_object_set_new(item, "reason", json_string(ev[i].reason));
         json_array_append_new(items, item);
     }
     *out = items;
     items = NULL;
 out:
     nr_stmt_free(s);
+    for (size_t i = 0; i < n; i++)
+        nr_free(ev[i].reason);
     nr_free(ev);
     json_decref(rows);
     json_decref(items);
