@@ -18,6 +18,9 @@
  *   the same id only when its `modified` is later; `withdrawn` records are kept, marked withdrawn,
  *   and never match. An import that fails on the store (NR_EDB) rolls back its current batch and
  *   stops: batches already committed stay, and importing again completes the job (idempotent).
+ *   An import that adds or replaces an advisory sets the store setting "osv.last_import" to its
+ *   time, suffixed "+N" when the previous value holds the same second, so that the value always
+ *   changes and the shared index (sca.h nr_sca_index_acquire) notices new data.
  * - Stored form (migration 4), which sca.h's index reads back: one advisories row per id; one
  *   advisory_aliases row per id and alias (the id itself included); one advisory_packages row per
  *   affected package, with pkg_key = nr_pkg_key_osv(ecosystem, name), and one more row per CPE
@@ -61,7 +64,7 @@ struct nr_osv_affected {
     const char **cpes;     /* CPE 2.3 names: database_specific.cpes[] / .cpe (a documented
                               extension: OSV itself has no CPE field) */
     size_t ncpes;
-    enum nr_order order;   /* nr_order_for_ecosystem(ecosystem) */
+    enum nr_order order; /* nr_order_for_ecosystem(ecosystem) */
     struct nr_osv_range *ranges;
     size_t nranges;
     const char **versions; /* explicit versions[] */
@@ -73,14 +76,19 @@ struct nr_osv {
     const char *summary, *details;                     /* may be NULL */
     const char **aliases;
     size_t naliases;
-    const char *cvss_vector; /* the highest-scoring severity[] vector (CVSS_V4 > V3 > V2 when tied) */
+    const char *cvss_vector; /* the highest-scoring severity[] vector (top level and per
+                                affected entry; CVSS_V4 > V3 > V2 when tied) */
     double cvss_score;       /* its base score, 0.0 when none */
     const char *severity;    /* critical/high/medium/low from the score (CVSS v3 bands), else
-                                database_specific.severity folded to those words, else "medium" */
-    bool rce;                /* remote code execution (CWE-94/77/78/502 in database_specific.cwe_ids,
-                                or "remote code execution"/"arbitrary code" in summary/details) */
+                                database_specific.severity (or an "Ubuntu" severity entry)
+                                folded to those words, else "low" for a vector scoring 0.0, else
+                                "medium" */
+    bool rce;                /* remote code execution (CWE-94/77/78/502 in database_specific.
+                                cwe_ids, or "remote code execution"/"arbitrary code" in
+                                summary/details) */
     bool auth_bypass;        /* CWE-287/288/290/306/1390, or "authentication bypass" in text */
-    const char *fixed;       /* the first "fixed" event of the first range, NULL when none */
+    const char *fixed;       /* the first "fixed" event of the first non-GIT range that has one
+                                (a GIT fix is a commit), NULL when none */
     struct nr_osv_affected *affected;
     size_t naffected;
     struct nr_arena arena;
@@ -117,8 +125,8 @@ struct nr_osv_import_stats {
  * administrator and the office may import (NR_EFORBIDDEN otherwise); one audit entry
  * ("osv.import") records the counts. progress, when not NULL, is called every 1000 records. */
 int nr_osv_import(struct nr_review *rv, const struct nr_actor *a, const char *path,
-                  struct nr_osv_import_stats *stats,
-                  void (*progress)(void *ctx, int64_t done), void *ctx, struct nr_err *err);
+                  struct nr_osv_import_stats *stats, void (*progress)(void *ctx, int64_t done),
+                  void *ctx, struct nr_err *err);
 
 /* Stored advisories, for `netreview osv list/show`: newest modified first, optionally only those
  * affecting a package key (see sca.h) or with an id/alias. *out is the caller's (json_decref). */
