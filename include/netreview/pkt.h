@@ -69,6 +69,11 @@ struct nr_pkt {
     uint32_t l3_len;     /* captured bytes from l3 (<= ip_len) */
     const uint8_t *payload; /* transport payload (after the TCP/UDP header); NULL when none */
     uint32_t payload_len;   /* captured payload bytes */
+    /* Payload bytes on the wire, from the IP (and UDP) lengths: what a short snap length cut is
+     * still counted. For later fragments and protocols without a decoded header, the IP
+     * payload. */
+    uint32_t payload_wire_len;
+    uint32_t frag_id; /* IPv4 identification or IPv6 fragment identification, when fragment */
 };
 
 /* Decodes frame (caplen bytes captured of wirelen) of link type dlt into p (p->num and
