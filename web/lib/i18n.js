@@ -13,7 +13,7 @@
 
 export const LANGS = ['en', 'zh'];
 export const NAMES = ['common', 'signin', 'register', 'result', 'complaint', 'dashboard', 'cases',
-  'case', 'tasks', 'panels', 'provider', 'procurement'];
+  'case', 'tasks', 'panels', 'provider', 'procurement', 'engines'];
 const LOCALES = { en: 'en', zh: 'zh-CN' };
 const STORAGE_KEY = 'netreview.lang';
 

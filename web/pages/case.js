@@ -6,6 +6,7 @@
 //   evaluation tasks and their signed reports (R3, R10); evidence: parts upload, download (R11)
 //   findings by the five categories and by severity (R4); the panel, sealed scores (R6)
 //   decision, its form, publication (R7); the audit history of the case (R11)
+//   SBOM and capture analyses (sca.js, traffic.js); the watch flag of a decided case (watch.js)
 //
 // Buttons come from the case's `options` (GET .../options: `allowed` for the role, `unmet`
 // conditions): a transition the role may make is a button, disabled with its unmet conditions
@@ -21,6 +22,9 @@ import {
   dialog, notice,
 } from '../lib/ui.js';
 import { label, caseLink, clockBadge, procedure } from './cases.js';
+import { scaSection, loadSboms } from './sca.js';
+import { trafficSection, loadTraffic } from './traffic.js';
+import { watchBanner } from './watch.js';
 
 const enc = encodeURIComponent;
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
@@ -368,6 +372,15 @@ function evidenceTable(list) {
 
 function evidence(c, proc, page) {
   const holder = h('div', { id: 'evidence-list' }, evidenceTable(c.evidence || []));
+  // after an upload (here or by an analysis form): the list, the pickers of the analyses, the history
+  page.refreshEvidence = async () => {
+    const list = await api.get(`/cases/${enc(c.ref)}/evidence`);
+    page.c.evidence = list;
+    clear(holder).append(evidenceTable(list));
+    for (const fn of page.evidenceListeners || []) fn(list);
+    await page.refreshAudit();
+    return list;
+  };
   const parts = [h('p', { class: 'hint' }, t('case.ev.read_logged')), holder];
   if (actionAllowed(proc, 'evidence.add', page.user && page.user.role, c.phase)) parts.push(uploadForm(c, page, holder));
   return section('case-evidence', t('case.evidence'), ...parts);
@@ -443,9 +456,7 @@ function uploadForm(c, page, holder) {
       ]));
       toast(t('case.ev.done', { name: evd.filename || picked.name }), 'success');
       try {
-        const list = await api.get(`/cases/${enc(c.ref)}/evidence`);
-        clear(holder).append(evidenceTable(list));
-        await page.refreshAudit();
+        await page.refreshEvidence();
       } catch { /* the list is refreshed at the next visit */ }
       form.reset();
       pick(null);
@@ -692,6 +703,7 @@ function audit(entries) {
 
 function draw(main, c, page) {
   const proc = page.proc;
+  page.evidenceListeners = [];
   const sections = [
     actions(c, page),
     timeline(c, proc, page),
@@ -700,6 +712,8 @@ function draw(main, c, page) {
     commitment(c),
     tasks(c, proc, page),
     evidence(c, proc, page),
+    scaSection(c, proc, page),
+    trafficSection(c, proc, page),
     findings(c, proc),
     panel(c, proc, page),
     decision(c, page),
@@ -708,6 +722,7 @@ function draw(main, c, page) {
   clear(main);
   main.append(
     head(c),
+    ...[watchBanner(c)].filter(Boolean),
     tocNav(sections.map((s) => [s.id, s.querySelector('h2').textContent])),
     ...sections);
   document.title = `${c.ref} · ${c.title} — ${t('app.name')}`;
@@ -742,14 +757,16 @@ async function transition(page, o, name, out) {
 
 async function loadExtras(c, user) {
   const role = user && user.role;
-  const [auditEntries, raiserOrg, institutions, experts] = await Promise.all([
+  const [auditEntries, raiserOrg, institutions, experts, sboms, traffic] = await Promise.all([
     // the case's history: for the office, the committee and the sector's department (others get 403)
     AUDIT_ROLES.includes(role) ? api.get(`/cases/${enc(c.ref)}/audit`).catch(() => null) : null,
     c.raised_by_org ? api.get(`/orgs/${enc(c.raised_by_org)}`).catch(() => null) : null,
     ['office', 'sector_dept'].includes(role) && c.phase === 'evaluation' ? api.get('/institutions').catch(() => []) : null,
     ['office', 'sector_dept'].includes(role) && !c.panel ? api.get('/experts').catch(() => []) : null,
+    loadSboms(c),
+    loadTraffic(c),
   ]);
-  return { audit: Array.isArray(auditEntries) ? auditEntries : (auditEntries && auditEntries.items) || null, raiserOrg, institutions, experts };
+  return { audit: Array.isArray(auditEntries) ? auditEntries : (auditEntries && auditEntries.items) || null, raiserOrg, institutions, experts, sboms, traffic };
 }
 
 export default {
@@ -770,6 +787,14 @@ export default {
       if (!entries || !old) return;
       page.audit = Array.isArray(entries) ? entries : entries.items || [];
       old.replaceWith(audit(page.audit));
+    };
+    // After an analysis: the findings it recorded, and the history, without redrawing the page.
+    page.refreshFindings = async () => {
+      const fresh = await api.get(`/cases/${enc(page.c.ref)}`);
+      page.c.findings = fresh.findings || [];
+      const old = main.querySelector('#case-findings');
+      if (old) old.replaceWith(findings(page.c, page.proc));
+      await page.refreshAudit();
     };
     // After a change: the answer of the change when it is the case, else a fresh read.
     page.reload = async (fresh, focusSel) => {

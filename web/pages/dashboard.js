@@ -2,7 +2,8 @@
 // (GET /api/v1/cases/overdue: past the phase deadline in working days, R13) and due this week
 // (the phase deadlines the server computed on its working-day calendar, compared by date), the
 // latest triggers (recently opened cases, R2) and complaints, the decisions of the month (R7):
-// numbers, small SVG charts, and links to the cases.
+// numbers, small SVG charts, and links to the cases. For the office, the decided cases the watch
+// flagged for re-review and "Run watch now" (R14, watch.js).
 
 import { h, clear } from '../lib/dom.js';
 import { api } from '../lib/api.js';
@@ -10,6 +11,7 @@ import { t, fmtDate, fmtDateTime, fmtNumber, locale } from '../lib/i18n.js';
 import { href } from '../lib/router.js';
 import { table, badge, barChart, pageTitle } from '../lib/ui.js';
 import { label, caseLink, clockBadge, dueCell, fetchAllCases, procedure } from './cases.js';
+import { watchSection } from './watch.js';
 
 const LATEST = 8;
 
@@ -152,6 +154,7 @@ export default {
       h('section', { class: 'section grid-2', 'aria-label': t('dashboard.charts') },
         chartWithLinks(t('dashboard.by_phase'), phaseRows, (r) => href('/cases', { phase: r.id }), 'chart-phase'),
         chartWithLinks(t('dashboard.by_sector'), sectorRows, (r) => href('/cases', r.id ? { sector: r.id, open: 'true' } : { open: 'true' }), 'chart-sector')),
+      ...[watchSection(cases, ctx.user)].filter(Boolean),
       h('section', { class: 'section', id: 'dash-overdue', 'aria-labelledby': 'dash-overdue-h' },
         h('h2', { id: 'dash-overdue-h' }, t('dashboard.overdue'), ' ', badge('status', overdue.length ? 'overdue' : 'ok', { label: fmtNumber(overdue.length) })),
         table([
