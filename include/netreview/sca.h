@@ -16,7 +16,8 @@
  *   provenance. Advisories of one alias group count once per component: the finding lists every
  *   id of the group.
  * - A VEX statement (sbom.h) whose vuln_id is any id of the group and whose ref is the
- *   component's ref (or purl), with state not_affected, false_positive or resolved, suppresses
+ *   component's ref (or purl), with state not_affected, false_positive, resolved or
+ *   resolved_with_pedigree (CycloneDX: the patch is in the component's pedigree), suppresses
  *   the finding: it stays in the report with "suppressed": true and the statement, and is not
  *   recorded on a case.
  * - Report JSON (nr_sca_analyze; the CLI's --json prints it, the API returns it):

@@ -413,7 +413,11 @@ int nr_sca_attach_evidence(struct nr_review *rv, const struct nr_actor *a, int64
     *report = NULL;
     nr_arena_init(&ar);
     nr_sbom_init(&sbom);
-    /* R11: evidence of another case, or of a case a may not see, does not exist for a. */
+    /* R11: the case first, so that whether evidence exists is only told to whoever sees the
+     * case; then evidence of another case does not exist for a. */
+    rc = attach_check(rv, a, case_id, task_id, &ar, &c, err);
+    if (rc)
+        goto out;
     rc = nr_store_query_int(rv->st, NULL, &ecase, "SELECT case_id FROM evidence WHERE id = ?", "i",
                             evidence_id);
     if (rc == NR_ENOTFOUND || (rc == 0 && ecase != case_id))
@@ -422,9 +426,6 @@ int nr_sca_attach_evidence(struct nr_review *rv, const struct nr_actor *a, int64
     else if (rc)
         rc =
             nr_err_set(err, rc, "evidence", "cannot look up evidence %lld", (long long)evidence_id);
-    if (rc)
-        goto out;
-    rc = attach_check(rv, a, case_id, task_id, &ar, &c, err);
     if (rc)
         goto out;
     rc = nr_store_query_int(rv->st, NULL, &sbom_id, "SELECT id FROM sboms WHERE evidence_id = ?",

@@ -722,7 +722,7 @@ bool nr__sca_vex_suppresses(const struct nr_sbom_vex *v)
 {
     return v && v->state &&
            (strcmp(v->state, "not_affected") == 0 || strcmp(v->state, "false_positive") == 0 ||
-            strcmp(v->state, "resolved") == 0);
+            strcmp(v->state, "resolved") == 0 || strcmp(v->state, "resolved_with_pedigree") == 0);
 }
 
 const struct nr_sbom_vex *nr__sca_vex_find(const struct nr__sca_vexset *vs, const char *ref,

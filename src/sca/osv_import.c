@@ -84,8 +84,10 @@ static bool osv_has_space(const char *s)
     return false;
 }
 
-/* "ECOSYSTEM i0 f1.2.3\nSEMVER i2.0.0 l2.4.1" (osv.h); NULL when the entry has no version
- * range. A version holding whitespace would break the form, so its event is dropped. */
+/* "ECOSYSTEM i0 f1.2.3\nSEMVER i2.0.0 l2.4.1" (osv.h); NULL when the entry has no ranges at all.
+ * An entry whose ranges are all GIT (or lost every event) gives "", not NULL: the matcher reads
+ * an entry without range data as affecting every version, and commits say nothing of that. A
+ * version holding whitespace would break the form, so its event is dropped. */
 static const char *osv_ranges_text(struct osv_import *im, const struct nr_osv_affected *af)
 {
     static const char letters[] = {'i', 'f', 'l', 'm'}; /* enum nr_osv_event_kind order */
@@ -114,7 +116,9 @@ static const char *osv_ranges_text(struct osv_import *im, const struct nr_osv_af
                 b->p[mark] = '\0';
         }
     }
-    return b->len ? nr_arena_strndup(&im->rec.arena, b->p, b->len) : NULL;
+    if (b->len == 0)
+        return af->nranges ? "" : NULL;
+    return nr_arena_strndup(&im->rec.arena, b->p, b->len);
 }
 
 static const char *osv_versions_text(struct osv_import *im, const struct nr_osv_affected *af)

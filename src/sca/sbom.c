@@ -456,7 +456,10 @@ static int walk_array(struct walk *w, int level, element_fn fn)
     size_t i = 0, mark;
     int rc = 0;
 
-    if (w->pos < w->len && w->p[w->pos] != '[') {
+    /* A document cut after the member's colon: there is no value to step into. */
+    if (w->pos >= w->len)
+        return expected(w, "a value");
+    if (w->p[w->pos] != '[') {
         rc = load(w, level, &v);
         if (rc == 0 && !json_is_null(v))
             rc = nr__sbom_fail(r, NR_EPARSE, NULL, "expected an array, got %s",

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -770,16 +771,51 @@ static void test_large_generated(void **state)
     nr_sbom_release(&s);
 }
 
+/* A document cut right after an array member's colon, placed against an unreadable page: the
+ * walker must not step past the end of the buffer into it. */
+static void test_cut_after_array_colon(void **state)
+{
+    static const char doc[] = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\","
+                              "\"components\":";
+    long page = sysconf(_SC_PAGESIZE);
+    size_t len = sizeof(doc) - 1;
+    struct nr_sbom s;
+    struct nr_err err;
+    char *map, *buf;
+
+    (void)state;
+    map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(map != MAP_FAILED);
+    assert_int_equal(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+    buf = map + page - len;
+    memcpy(buf, doc, len);
+    nr_sbom_init(&s);
+    nr_err_init(&err);
+    assert_int_equal(nr_sbom_read_mem(&s, buf, len, &err), NR_EPARSE);
+    assert_string_equal(err.field, "components");
+    assert_non_null(strstr(err.msg, "end of input"));
+    nr_sbom_release(&s);
+    munmap(map, (size_t)page * 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cyclonedx_14_npm),    cmocka_unit_test(test_cyclonedx_15_nested_vex),
-        cmocka_unit_test(test_cyclonedx_16_device), cmocka_unit_test(test_spdx_23_debian),
-        cmocka_unit_test(test_key_order),           cmocka_unit_test(test_lenient_shapes),
-        cmocka_unit_test(test_malformed_json),      cmocka_unit_test(test_truncated_fixture),
-        cmocka_unit_test(test_wrong_types),         cmocka_unit_test(test_not_an_sbom),
-        cmocka_unit_test(test_depth_cap),           cmocka_unit_test(test_string_cap),
-        cmocka_unit_test(test_file_errors),         cmocka_unit_test(test_large_generated),
+        cmocka_unit_test(test_cyclonedx_14_npm),
+        cmocka_unit_test(test_cyclonedx_15_nested_vex),
+        cmocka_unit_test(test_cyclonedx_16_device),
+        cmocka_unit_test(test_spdx_23_debian),
+        cmocka_unit_test(test_key_order),
+        cmocka_unit_test(test_lenient_shapes),
+        cmocka_unit_test(test_malformed_json),
+        cmocka_unit_test(test_truncated_fixture),
+        cmocka_unit_test(test_wrong_types),
+        cmocka_unit_test(test_not_an_sbom),
+        cmocka_unit_test(test_depth_cap),
+        cmocka_unit_test(test_string_cap),
+        cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_large_generated),
+        cmocka_unit_test(test_cut_after_array_colon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -442,6 +442,29 @@ static void test_semver_against_ecosystem(void **state)
     json_decref(r);
 }
 
+/* An entry whose only ranges are GIT (commits, no versions[]) says nothing about versions: it
+ * must not be read as "every version affected", which an entry without any range data means. */
+static void test_git_only_entry(void **state)
+{
+    struct world *w = *state;
+    const struct comp c[] = {
+        {"g", "gitonly", "1.0.0", "pkg:npm/gitonly@1.0.0", NULL, S, NULL, false},
+        {"b", "bare", "1.0.0", "pkg:npm/bare@1.0.0", NULL, S, NULL, false},
+    };
+    json_t *r;
+
+    osv_record(w, "OSV-2024-1", "", "npm", "gitonly",
+               "{\"type\": \"GIT\", \"repo\": \"https://example.org/g.git\", \"events\": "
+               "[{\"introduced\": \"0\"}, {\"fixed\": \"8d2b1f0e\"}]}",
+               NULL, V_HIGH, NULL, NULL);
+    osv_record(w, "OSV-2024-2", "", "npm", "bare", NULL, NULL, V_HIGH, NULL, NULL);
+    import(w);
+    r = analyze(w, c, NR_ARRAY_LEN(c), NULL);
+    no_finding(r, "g");
+    one_finding(r, "b");
+    json_decref(r);
+}
+
 static void test_aliases_and_withdrawn(void **state)
 {
     struct world *w = *state;
@@ -905,6 +928,19 @@ static void test_attach_evidence(void **state)
           nr_sca_attach_evidence(w->rv, &w->office, w->case_id, 0, eid + 100, &report, &E));
     other = open_case(w, "Switch Y");
     CHECK(NR_ENOTFOUND, nr_sca_attach_evidence(w->rv, &w->office, other, 0, eid, &report, &E));
+    /* R11: to an institution without a task on the case, evidence that exists there and evidence
+     * that does not give the same answer, or the reply would tell that the case exists. */
+    {
+        struct nr_err e1, e2;
+        nr_err_init(&e1);
+        nr_err_init(&e2);
+        assert_int_equal(
+            nr_sca_attach_evidence(w->rv, &w->lab2, w->case_id, 0, eid, &report, &e1),
+            nr_sca_attach_evidence(w->rv, &w->lab2, w->case_id, 0, eid + 100, &report, &e2));
+        assert_string_equal(e1.field, e2.field);
+        assert_string_equal(e1.msg, e2.msg);
+        snap(w, &before); /* the refusals are audited */
+    }
     CHECK(0, nr_sca_attach_evidence(w->rv, &w->office, w->case_id, 0, eid, &report, &E));
     assert_int_equal(json_integer_value(json_object_get(report, "evidence_id")), eid);
     assert_int_equal(json_array_size(json_object_get(report, "finding_ids")), 5);
@@ -1083,6 +1119,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_purl_ecosystems, setup, teardown),
         cmocka_unit_test_setup_teardown(test_semver_against_ecosystem, setup, teardown),
         cmocka_unit_test_setup_teardown(test_aliases_and_withdrawn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_git_only_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cpe_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vex, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provenance_and_concentration, setup, teardown),
