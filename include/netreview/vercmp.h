@@ -7,30 +7,35 @@
  * - Every comparator returns exactly -1, 0 or 1, never fails, allocates nothing and accepts any
  *   NUL-terminated string: a string that is not a valid version of its ecosystem still gets a
  *   place in the order (documented per order below), so ranges never abort on bad data.
- *   cmp(a, b) == -cmp(b, a) and the order is transitive on valid versions.
+ *   cmp(a, b) == -cmp(b, a) and the order is transitive on valid versions (Maven's, like
+ *   Maven's own, only on the versions its tests list). A NULL string compares as "".
  * - nr_vercmp_valid says whether a string is a well-formed version of the order; the matcher
- *   uses it to report components whose version it cannot place.
+ *   uses it to report components whose version it cannot place. "" is valid in no order.
  * - Nothing here touches the store or keeps state; all functions are thread-safe.
  *
  * The orders, and where their rules come from:
- *   NR_ORDER_SEMVER   SemVer 2.0.0 section 11 (npm, crates.io, Go, Hex, Pub, and OSV ranges of
- *                     type SEMVER). A leading "v" is dropped (Go's "v1.2.3"); build metadata
- *                     ignored; a version with fewer than three numbers is padded with zeros.
+ *   NR_ORDER_SEMVER   SemVer 2.0.0 section 11 (npm, crates.io, Go, Hex, Pub, SwiftURL, and OSV
+ *                     ranges of type SEMVER). A leading "v" is dropped (Go's "v1.2.3"); build
+ *                     metadata ignored; a version with fewer than three numbers is padded with
+ *                     zeros.
  *                     Go pseudo-versions (v0.0.0-2019...-abcdef) order as pre-releases, as Go does.
  *   NR_ORDER_DPKG     Debian Policy 5.6.12 / dpkg's verrevcmp (Debian, Ubuntu): epoch,
  *                     upstream, revision; "~" sorts before everything, even the end.
  *   NR_ORDER_RPM      rpmvercmp of rpm 4.x (Red Hat, AlmaLinux, Rocky Linux, SUSE, openSUSE,
- *                     Mageia): epoch:version-release, alphanumeric segments, "~" and "^".
- *   NR_ORDER_APK      apk-tools' version order (Alpine): digits, letter, suffixes _alpha _beta
- *                     _pre _rc < (none) < _cvs _svn _git _hg _p, then -rN.
+ *                     Mageia, openEuler, Photon OS, Azure Linux): epoch:version-release,
+ *                     alphanumeric segments, "~" and "^"; a missing release sorts first.
+ *   NR_ORDER_APK      apk-tools' version order (Alpine, Wolfi, Chainguard, MinimOS): digits,
+ *                     letter, suffixes _alpha _beta _pre _rc < (none) < _cvs _svn _git _hg _p,
+ *                     then -rN.
  *   NR_ORDER_PEP440   PEP 440 (PyPI): epoch, release, pre (a/b/rc and spellings), post, dev,
- *                     local; normalisation of the spellings PEP 440 allows.
- *   NR_ORDER_MAVEN    Maven's ComparableVersion (Maven): items, qualifiers alpha < beta <
+ *                     local; normalisation of the spellings PEP 440 allows. Strings that are no
+ *                     PEP 440 version sort below all versions, among themselves generically.
+ *   NR_ORDER_MAVEN    Maven 3.9's ComparableVersion (Maven): items, qualifiers alpha < beta <
  *                     milestone < rc = cr < snapshot < "" = ga = final = release < sp, unknown
  *                     qualifiers after, lexically.
  *   NR_ORDER_NUGET    NuGet SemVer 2.0 with four numbers and case-insensitive labels (NuGet).
  *   NR_ORDER_GEM      Gem::Version (RubyGems): segments, a letter makes a pre-release.
- *   NR_ORDER_GENERIC  version.h's nr_version_cmp, for every other ecosystem.
+ *   NR_ORDER_GENERIC  version.h's nr_version_cmp, for every other ecosystem (Packagist, ...).
  * Each order's documentation at the top of its file names the examples its tests use.
  */
 #ifndef NETREVIEW_VERCMP_H
@@ -84,12 +89,7 @@ bool nr_vercmp_valid(enum nr_order o, const char *v);
  * `versions[]` list is checked by the caller with nr_vercmp(...) == 0, in addition to the ranges.
  */
 
-enum nr_osv_event_kind {
-    NR_OSV_INTRODUCED,
-    NR_OSV_FIXED,
-    NR_OSV_LAST_AFFECTED,
-    NR_OSV_LIMIT
-};
+enum nr_osv_event_kind { NR_OSV_INTRODUCED, NR_OSV_FIXED, NR_OSV_LAST_AFFECTED, NR_OSV_LIMIT };
 
 struct nr_osv_event {
     enum nr_osv_event_kind kind;
@@ -97,8 +97,8 @@ struct nr_osv_event {
 };
 
 /* True when version lies in the range made of events[0..n) under order o (the events need not
- * be sorted; they are not modified). False when n == 0 or version is NULL. Never allocates
- * for n <= 64; larger ranges are evaluated in two passes without allocating either. */
+ * be sorted; they are not modified; events with a NULL version are skipped). False when n == 0
+ * or version is NULL. Never allocates: one pass over the events, whatever n. */
 bool nr_osv_range_affected(enum nr_order o, const struct nr_osv_event *events, size_t n,
                            const char *version);
 
@@ -111,15 +111,20 @@ bool nr_osv_range_affected(enum nr_order o, const struct nr_osv_event *events, s
  *   npm       as written (npm names are lower case; scoped names are "@scope/name")
  *   Maven     "groupId:artifactId" as written
  *   Go        the module path as written (case-sensitive)
- *   NuGet     lower case;   RubyGems, crates.io, Hex, Pub, Packagist: as written, lower case
- *   Debian, Ubuntu, Alpine, rpm families: the package name as written
+ *   NuGet, RubyGems, crates.io, Hex, Pub, Packagist: lower case
+ *   Debian, Ubuntu, Alpine, rpm families, and every other family: the package name as written
+ * A known family is matched ignoring case and written in OSV's spelling ("pypi" -> "PyPI").
  * purl types map to families: npm->npm, pypi->PyPI, maven->Maven (namespace:name), golang->Go
  * (namespace/name), cargo->crates.io, gem->RubyGems, nuget->NuGet, hex->Hex, pub->Pub,
  * composer->Packagist (namespace/name), deb->Debian or Ubuntu (by namespace, default Debian),
- * apk->Alpine, rpm-> by namespace (redhat->Red Hat, almalinux->AlmaLinux, rocky->Rocky Linux,
- * suse->SUSE, opensuse->openSUSE, else "Red Hat"), github->GitHub Actions, swift->SwiftURL,
- * hackage->Hackage, cran->CRAN, conan->ConanCenter, bitnami->Bitnami; other types give the purl
- * type itself as the family. Keys are at most NR_PKG_KEY_MAX bytes.
+ * apk-> by namespace (wolfi->Wolfi, chainguard->Chainguard, else Alpine), rpm-> by namespace
+ * (redhat->Red Hat, almalinux->AlmaLinux, rocky->Rocky Linux, suse->SUSE, opensuse->openSUSE,
+ * mageia->Mageia, openeuler->openEuler, else "Red Hat"), github->GitHub Actions (namespace/name),
+ * swift->SwiftURL (namespace/name), hackage->Hackage, cran->CRAN, conan->ConanCenter,
+ * bitnami->Bitnami; other types give the purl type itself as the family and namespace/name as
+ * the name. npm's scope is the namespace ("@" added when missing); the namespace of deb, rpm,
+ * apk, hex and the other name-only types is not part of the name. Keys are at most
+ * NR_PKG_KEY_MAX bytes, NUL included.
  */
 
 #define NR_PKG_KEY_MAX 512
@@ -132,7 +137,8 @@ int nr_pkg_key_osv(const char *ecosystem, const char *name, char *out, size_t n,
                    struct nr_err *err);
 /* Writes the key of a parsed purl into out; same errors. */
 int nr_pkg_key_purl(const struct nr_purl *p, char *out, size_t n, struct nr_err *err);
-/* The OSV family of a purl type and namespace as above (static string). */
+/* The OSV family of a purl type and namespace as above: a static string, or type itself for
+ * the other types ("" for a NULL type). */
 const char *nr_pkg_family_of_purl(const char *type, const char *namespace);
 
 #endif
