@@ -115,8 +115,9 @@ struct nr_ndpi_result {
 int nr_ndpi_new(struct nr_ndpi **out, struct nr_err *err);
 void nr_ndpi_free(struct nr_ndpi *n);
 /* Feeds one packet of a flow (p->l3 / p->l3_len, p->ts_us), allocating *fs on the first call.
- * Fills *res with the verdict so far and returns true once nDPI has decided (or gave up after
- * its packet budget of 24 packets per flow): the caller then stops feeding and frees *fs. */
+ * Returns true once nDPI has decided (or gave up after its packet budget of 24 packets per
+ * flow), with the whole verdict in *res: the caller then stops feeding and frees *fs. Before
+ * that only res->risks (the risks so far) is filled; the names stay as the caller set them. */
 bool nr_ndpi_feed(struct nr_ndpi *n, struct nr_ndpi_flow **fs, const struct nr_pkt *p,
                   struct nr_ndpi_result *res);
 /* For a flow that ended undecided: nDPI's best guess (ndpi_detection_giveup) into *res. */

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,11 +20,13 @@
 /* ftell is cheap but not free; progress needs no more than this granularity. */
 #define OFFSET_EVERY 4096
 
-#define READ_BUFFER (256 * 1024)
+#define READ_BUFFER     (256 * 1024)
+#define LIVE_TIMEOUT_MS 200
 
 struct nr_capture {
     pcap_t *pc;
-    FILE *file; /* owned by pc once pcap_fopen_offline succeeded */
+    FILE *file;  /* owned by pc once pcap_fopen_offline succeeded */
+    char *iobuf; /* file's stdio buffer: freed only after the file is closed */
     bool live;
     uint64_t num;
     struct nr_capture_stats st;
@@ -41,6 +44,7 @@ int nr_capture_open_file(const char *path, struct nr_capture **out, struct nr_er
     struct nr_capture *c = NULL;
     struct stat sb;
     uint8_t magic[4];
+    char *iobuf;
     FILE *f;
     int rc = 0;
 
@@ -50,17 +54,25 @@ int nr_capture_open_file(const char *path, struct nr_capture **out, struct nr_er
         rc = -errno;
         return nr_err_set(err, rc, "capture", "%s: %s", path, strerror(-rc));
     }
+    /* stdio's default buffer is one file system block: a read system call per 4 KiB, a quarter
+     * of a million for a 1 GB capture. setvbuf only works before the first read, and glibc
+     * ignores the size when it is not given the buffer itself. */
+    iobuf = nr_malloc(READ_BUFFER);
+    setvbuf(f, iobuf, _IOFBF, READ_BUFFER);
     if (fstat(fileno(f), &sb) != 0) {
         rc = -errno;
         nr_err_set(err, rc, "capture", "%s: %s", path, strerror(-rc));
         fclose(f);
+        nr_free(iobuf);
         return rc;
     }
     if (S_ISDIR(sb.st_mode)) {
         fclose(f);
+        nr_free(iobuf);
         return nr_err_set(err, -EISDIR, "capture", "%s: %s", path, strerror(EISDIR));
     }
     c = nr_calloc(1, sizeof(*c));
+    c->iobuf = iobuf;
     c->st.file_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
     /* libpcap reports pcapng with the same version numbers as pcap; the first block says. */
     c->st.format = "pcap";
@@ -68,9 +80,6 @@ int nr_capture_open_file(const char *path, struct nr_capture **out, struct nr_er
         magic[1] == 0x0d && magic[2] == 0x0d && magic[3] == 0x0a)
         c->st.format = "pcapng";
     rewind(f);
-    /* stdio's default buffer is one file system block: a read system call per 4 KiB, a quarter
-     * of a million for a 1 GB capture. A larger buffer is the cheapest speed-up there is. */
-    setvbuf(f, NULL, _IOFBF, READ_BUFFER);
     /* Nanosecond files are scaled to microseconds, the engine's unit. */
     c->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
     if (c->pc == NULL) {
@@ -116,7 +125,7 @@ int nr_capture_open_live(const char *iface, const char *filter, struct nr_captur
     }
     pcap_set_snaplen(c->pc, 65535);
     pcap_set_promisc(c->pc, 0);
-    pcap_set_timeout(c->pc, 200);
+    pcap_set_timeout(c->pc, LIVE_TIMEOUT_MS);
     st = pcap_activate(c->pc);
     if (st < 0) {
         /* For the generic errors pcap_geterr has the detail; for the others it may be empty. */
@@ -143,6 +152,13 @@ int nr_capture_open_live(const char *iface, const char *filter, struct nr_captur
             rc = nr_err_set(err, NR_EIO, "filter", "%s", pcap_geterr(c->pc));
             goto out;
         }
+    }
+    /* On Linux (TPACKET_V3) the read timeout only runs once a packet arrived, so an idle
+     * interface would block nr_capture_next for ever. Non-blocking reads with our own poll
+     * keep the 200 ms promise. */
+    if (pcap_setnonblock(c->pc, 1, errbuf) != 0) {
+        rc = nr_err_set(err, NR_EIO, "interface", "%s: %s", iface, errbuf);
+        goto out;
     }
 out:
     if (rc != 0) {
@@ -186,6 +202,14 @@ int nr_capture_next(struct nr_capture *c, struct nr_pkt *p, struct nr_err *err)
     int st;
 
     st = pcap_next_ex(c->pc, &h, &data);
+    if (st == 0 && c->live) {
+        struct pollfd pfd = {.fd = pcap_get_selectable_fd(c->pc), .events = POLLIN};
+        /* EINTR (a stop signal) and the timeout both return 2: the caller looks at its clock
+         * and its stop flag. */
+        if (pfd.fd < 0 || poll(&pfd, 1, LIVE_TIMEOUT_MS) <= 0)
+            return 2;
+        st = pcap_next_ex(c->pc, &h, &data);
+    }
     if (st == 1) {
         c->num++;
         p->num = c->num;
@@ -227,5 +251,6 @@ void nr_capture_close(struct nr_capture *c)
         return;
     if (c->pc != NULL)
         pcap_close(c->pc); /* closes c->file too */
+    nr_free(c->iobuf);
     nr_free(c);
 }

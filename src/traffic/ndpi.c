@@ -161,7 +161,12 @@ bool nr_ndpi_feed(struct nr_ndpi *n, struct nr_ndpi_flow **fs, const struct nr_p
         proto = ndpi_detection_giveup(n->mod, &f->flow, 1, &guessed);
         res->decided = true;
     }
-    fill(n, f, proto, res);
+    /* Names cost three lookups and a formatted string: a million packets of undecided flows
+     * only need the risks so far. */
+    if (res->decided)
+        fill(n, f, proto, res);
+    else
+        res->risks = risk_flags(proto.category, f->flow.risk);
     return res->decided;
 }
 
