@@ -40,6 +40,8 @@ test-e2e: build
 
 bench: build
 	@./bench/gate.sh $(BUILD)/netreview
+	@./bench/sbom.sh $(BUILD)/netreview
+	@./bench/traffic.sh $(BUILD)/netreview
 
 fuzz: deps
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DNR_FUZZ=ON >/dev/null

@@ -19,6 +19,8 @@ struct nr_http_config {
     const char *web_dir;            /* static files of the UI; NULL = <home>/web */
     bool behind_tls;                /* cookies get Secure (NETREVIEW_TLS=1 behind a proxy) */
     const char *access_log;         /* path, "-" for stderr, NULL for none */
+    int watch_interval;             /* R14: seconds between looks for an OSV import newer than
+                                       the last watch run (sca.h); 0 = no periodic watch */
     void (*on_ready)(const char *address, void *arg); /* called once listening */
     void *on_ready_arg;
 };

@@ -1,7 +1,8 @@
 /*
  * cli_demo.c - `netreview demo`: fills a new installation with the demonstration data set and
  * says how to look around in it (interface: cli.h; the data set is src/model/demo.c behind
- * review.h's nr_demo_load).
+ * review.h's nr_demo_load); `netreview demo portfolio` loads a portfolio of passed products
+ * with their SBOMs (src/model/portfolio.c, nr_demo_portfolio) for the supply-chain watch.
  */
 #include "cli.h"
 
@@ -24,7 +25,17 @@ static const char nr_demo_usage[] =
     "  --password PW   the password of every demo user (at least 8 characters); without it a\n"
     "                  random one is made and printed\n"
     "\n"
-    "Exit codes: see `netreview --help`.\n";
+    "Exit codes: see `netreview --help`.\n"
+    "\n"
+    "usage: netreview demo portfolio --sboms DIR --db PATH [--password PW]\n"
+    "\n"
+    "Loads a portfolio of passed products: for every *.json SBOM of DIR (CycloneDX or SPDX), in\n"
+    "name order, one product (named by the SBOM's subject) and one case driven through the\n"
+    "procedure to a passed, published decision with the SBOM attached by the laboratory, as\n"
+    "`netreview analyze sbom --case` does; what `netreview watch` then re-matches (R14). The\n"
+    "portfolio's organisations and users (portfolio-office, portfolio-lab, portfolio-vendor,\n"
+    "portfolio-expert1..N) are made when missing, with the password given (or a random one,\n"
+    "printed). One transaction: a failure leaves nothing. bench/sbom.sh uses it.\n";
 
 /* A random password of letters and digits without the look-alikes (0/O, 1/l/I). */
 static int nr_demo_password(char out[CLI_DEMO_PASSWORD_LEN + 1])
@@ -144,6 +155,61 @@ static void nr_demo_print(struct nr_cli *cli, const char *password, json_t *by_r
     printf("  netreview --db %s audit verify\n", db);
 }
 
+static void nr_portfolio_progress(void *ctx, int64_t done, int64_t total)
+{
+    (void)ctx;
+    /* A line now and then, on stderr: stdout stays the result. */
+    if (done % 100 == 0 || done == total)
+        fprintf(stderr, "netreview: portfolio: %lld of %lld products passed\n", (long long)done,
+                (long long)total);
+}
+
+static int nr_cli_demo_portfolio(struct nr_cli *cli, int argc, char **argv)
+{
+    const char *password = NULL, *dir = NULL, *pos[1];
+    struct nr_opt opts[] = {{"password", true, &password, NULL},
+                            {"sboms", true, &dir, NULL},
+                            {NULL, false, NULL, NULL}};
+    struct nr_portfolio_stats st;
+    struct nr_err err;
+    char made[CLI_DEMO_PASSWORD_LEN + 1];
+    int npos, rc;
+
+    rc = nr_cli_parse(cli, argc, argv, 2, opts, pos, 0, &npos, nr_demo_usage);
+    if (rc)
+        return rc;
+    if (dir == NULL)
+        return nr_cli_usage(nr_demo_usage, "demo portfolio needs --sboms DIR");
+    if (cli->as && *cli->as)
+        return nr_cli_usage(nr_demo_usage,
+                            "demo portfolio runs as the local administrator; drop --as");
+    rc = nr_cli_open(cli, NR_CLI_ADMIN);
+    if (rc)
+        return rc;
+    nr_err_init(&err);
+    if (password == NULL) {
+        if (nr_demo_password(made) != 0) {
+            nr_err_set(&err, NR_ECRYPTO, "password", "cannot draw random bytes for a password");
+            return nr_cli_fail(cli, NR_ECRYPTO, &err);
+        }
+        password = made;
+    }
+    rc = nr_demo_portfolio(&cli->rv, dir, password, &st, nr_portfolio_progress, NULL, &err);
+    if (rc)
+        return nr_cli_fail(cli, rc, &err);
+    if (cli->json) {
+        nr_cli_print_json(json_pack("{s:s,s:I,s:I,s:s}", "db", cli->db, "products",
+                                    (json_int_t)st.products, "components",
+                                    (json_int_t)st.components, "password", password));
+    } else {
+        printf("loaded a portfolio of %lld passed products (%lld components) into %s\n",
+               (long long)st.products, (long long)st.components, cli->db);
+        printf("password of the portfolio's new users: %s\n", password);
+        printf("\ntry:\n  netreview --db %s watch\n", cli->db);
+    }
+    return NR_EXIT_OK;
+}
+
 int nr_cli_demo(struct nr_cli *cli, int argc, char **argv)
 {
     const char *password = NULL, *pos[1];
@@ -155,6 +221,8 @@ int nr_cli_demo(struct nr_cli *cli, int argc, char **argv)
     json_t *users = NULL, *cases = NULL, *by_role, *counts, *first;
     int npos, rc;
 
+    if (argc > 1 && strcmp(argv[1], "portfolio") == 0)
+        return nr_cli_demo_portfolio(cli, argc, argv);
     rc = nr_cli_parse(cli, argc, argv, 1, opts, pos, 0, &npos, nr_demo_usage);
     if (rc)
         return rc;

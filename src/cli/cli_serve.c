@@ -13,11 +13,13 @@
 
 #include "netreview/banned.h"
 
-#define NR_SERVE_WORKERS_MAX 64
+#define NR_SERVE_WORKERS_MAX   64
+#define NR_SERVE_WATCH_DEFAULT 300
+#define NR_SERVE_WATCH_MAX     (7 * 24 * 3600)
 
 static const char nr_serve_usage[] =
     "usage: netreview serve [--db PATH] [--data DIR] [--listen ADDR:PORT] [--workers N]\n"
-    "                       [--access-log PATH|-] [--web-dir DIR]\n"
+    "                       [--access-log PATH|-] [--web-dir DIR] [--watch-interval S]\n"
     "\n"
     "Serves the HTTP JSON API under /api/v1 (sign-in, cases, evidence, decisions, the\n"
     "procurement gate), /healthz and /metrics, and the browser UI (every other GET: the files of\n"
@@ -34,6 +36,10 @@ static const char nr_serve_usage[] =
     "                      stderr; default none)\n"
     "  --web-dir DIR       the browser UI's files (NETREVIEW_WEB_DIR; default <home>/web,\n"
     "                      home being NETREVIEW_HOME or the source tree)\n"
+    "  --watch-interval S  every S seconds, when an OSV import is newer than the last watch,\n"
+    "                      re-match the SBOMs of passed products and flag the decisions new\n"
+    "                      advisories hit, as `netreview watch` does (R14), logging one JSON\n"
+    "                      line to stderr (NETREVIEW_WATCH_INTERVAL; default 300; 0 never)\n"
     "\n"
     "Once it accepts connections it prints \"netreview listening on http://ADDR\".\n"
     "\n"
@@ -62,11 +68,11 @@ static void nr_serve_ready(const char *address, void *arg)
 int nr_cli_serve(struct nr_cli *cli, int argc, char **argv)
 {
     const char *listen = NULL, *workers = NULL, *access_log = NULL, *web_dir = NULL, *pos[1], *tls;
-    struct nr_opt opts[] = {{"listen", true, &listen, NULL},
-                            {"workers", true, &workers, NULL},
-                            {"access-log", true, &access_log, NULL},
-                            {"web-dir", true, &web_dir, NULL},
-                            {NULL, false, NULL, NULL}};
+    const char *watch = NULL;
+    struct nr_opt opts[] = {
+        {"listen", true, &listen, NULL},         {"workers", true, &workers, NULL},
+        {"access-log", true, &access_log, NULL}, {"web-dir", true, &web_dir, NULL},
+        {"watch-interval", true, &watch, NULL},  {NULL, false, NULL, NULL}};
     struct nr_http_config cfg;
     struct nr_err err;
     int npos, rc;
@@ -96,6 +102,20 @@ int nr_cli_serve(struct nr_cli *cli, int argc, char **argv)
                                 "--workers takes a number from 0 (one per CPU) to %d",
                                 NR_SERVE_WORKERS_MAX);
         cfg.workers = (int)n;
+    }
+    if (watch == NULL)
+        watch = nr_env("NETREVIEW_WATCH_INTERVAL");
+    cfg.watch_interval = NR_SERVE_WATCH_DEFAULT;
+    if (watch) {
+        char *end;
+        long n;
+        errno = 0;
+        n = strtol(watch, &end, 10);
+        if (errno || *end || end == watch || n < 0 || n > NR_SERVE_WATCH_MAX)
+            return nr_cli_usage(nr_serve_usage,
+                                "--watch-interval takes seconds from 0 (never) to %d",
+                                NR_SERVE_WATCH_MAX);
+        cfg.watch_interval = (int)n;
     }
     cfg.access_log = access_log ? access_log : nr_env("NETREVIEW_ACCESS_LOG");
     cfg.web_dir = web_dir ? web_dir : nr_env("NETREVIEW_WEB_DIR");

@@ -17,6 +17,13 @@
  * public -> handler. The answer is logged (one JSON line) and counted (per route pattern,
  * method and status; latency histogram per route) when it goes out.
  *
+ * R14: with a watch interval, worker 0 looks at start and every that many seconds whether an OSV
+ * import (setting "osv.last_import") is later than the last watch run ("watch.last_run") and, if
+ * so, re-matches the SBOMs of passed products (nr_sca_watch) as the local administrator, logging
+ * one JSON line with the counts to stderr. One worker only: two watches at once would only compete
+ * for the database's write lock. The run blocks that worker's connections while it lasts (a few
+ * seconds for a national portfolio); the other workers go on accepting.
+ *
  * Stopping (SIGTERM, SIGINT, nr_http_stop): every worker stops accepting, the socket is closed,
  * answers carry Connection: close from then on, and keep-alive connections that wait between
  * requests get a short idle timeout; a worker ends once no connection, timer or deferred answer
@@ -26,6 +33,8 @@
  */
 #include "server_int.h"
 #include "static.h"
+
+#include "netreview/sca.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -103,7 +112,9 @@ struct nr_worker {
     void *idle;                   /* tsearch tree: connections between two requests */
     struct nr_req_state deferred; /* list head: requests whose answer a handler deferred */
     struct nr_metrics m;
-    unsigned sweep_ticks; /* seconds since the last sweep of abandoned uploads (worker 0) */
+    unsigned sweep_ticks;    /* seconds since the last sweep of abandoned uploads (worker 0) */
+    unsigned watch_ticks;    /* seconds since the last look for a watch run (worker 0) */
+    char watched_import[96]; /* "osv.last_import" its last watch run covered */
 };
 
 struct nr_http_server {
@@ -111,7 +122,8 @@ struct nr_http_server {
     char *web_dir;
     char *web_root; /* the real path of web_dir; NULL when it is missing (static GETs: 404) */
     bool behind_tls;
-    int access_fd; /* -1 for none */
+    int watch_interval; /* seconds; 0 = no periodic watch */
+    int access_fd;      /* -1 for none */
     bool access_close;
     struct nr_gate_cache *gc;
     struct nr_worker *workers;
@@ -635,6 +647,61 @@ static void nr_on_request(struct evhttp_request *ev, void *arg)
 
 /* ---- workers ---- */
 
+/* R14: the periodic watch (see the top of this file). Settings hold ISO 8601 UTC times, which
+ * order as text. */
+static void nr_worker_watch(struct nr_worker *wk)
+{
+    struct nr_review *rv = &wk->w.rv;
+    struct nr_sca_watch_stats st;
+    struct nr_actor admin;
+    struct nr_err err;
+    struct nr_buf b;
+    char *imported = NULL, *last = NULL, when[NR_TIME_STR];
+    int rc;
+
+    if (nr_store_setting_get(rv->st, "osv.last_import", &imported, NULL) != 0 || imported == NULL)
+        goto out;
+    /* Times have whole seconds: an import in the same second as the last run may have come
+     * after it, so a run in that second covers it only when it is this worker's own run for
+     * that very import. */
+    if (strcmp(imported, wk->watched_import) == 0)
+        goto out;
+    if (nr_store_setting_get(rv->st, "watch.last_run", &last, NULL) == 0 && last &&
+        strcmp(imported, last) < 0)
+        goto out;
+    nr_actor_local_admin(&admin);
+    memset(&st, 0, sizeof(st));
+    nr_err_init(&err);
+    rc = nr_sca_watch(rv, &admin, &st, &err);
+    if (rc == 0)
+        snprintf(wk->watched_import, sizeof(wk->watched_import), "%s", imported);
+    nr_time_fmt(nr_time_now(), when);
+    nr_buf_init(&b, 4096);
+    nr_buf_printf(&b, "{\"time\":\"%s\",\"event\":\"watch\",\"osv_last_import\":", when);
+    nr_log_str(&b, imported);
+    if (rc == 0) {
+        nr_buf_printf(&b,
+                      ",\"sboms\":%lld,\"components\":%lld,\"matches\":%lld,"
+                      "\"new_matches\":%lld,\"flagged\":%lld,\"index_seconds\":%.3f,"
+                      "\"match_seconds\":%.3f}\n",
+                      (long long)st.sboms, (long long)st.components, (long long)st.matches,
+                      (long long)st.new_matches, (long long)st.flagged, st.index_seconds,
+                      st.match_seconds);
+    } else {
+        nr_buf_printf(&b, ",\"error\":{\"code\":\"%s\",\"message\":", nr_err_name(rc));
+        nr_log_str(&b, err.msg[0] ? err.msg : nr_strerror(rc));
+        nr_buf_puts(&b, "}}\n");
+    }
+    if (b.p) {
+        ssize_t n = write(STDERR_FILENO, b.p, b.len);
+        (void)n;
+    }
+    nr_buf_release(&b);
+out:
+    nr_free(imported);
+    nr_free(last);
+}
+
 static void nr_worker_poll(evutil_socket_t fd, short what, void *arg)
 {
     struct nr_worker *wk = arg;
@@ -649,6 +716,11 @@ static void nr_worker_poll(evutil_socket_t fd, short what, void *arg)
         if (nr_upload_sweep(&wk->w.rv, NR_UPLOAD_MAX_AGE, &removed, &err) != 0)
             fprintf(stderr, "netreview serve: upload sweep: %s\n", err.msg);
     }
+    /* R14: at start (an import may have come while the server was down), then every
+     * interval. */
+    if (wk->w.index == 0 && wk->w.srv->watch_interval > 0 &&
+        wk->watch_ticks++ % (unsigned)wk->w.srv->watch_interval == 0)
+        nr_worker_watch(wk);
 }
 
 static void nr_shorten_idle(const void *node, VISIT which, void *closure)
@@ -889,6 +961,7 @@ int nr_http_serve(const struct nr_http_config *cfg, struct nr_err *err)
     srv->listen = nr_strdup(cfg->listen && *cfg->listen ? cfg->listen : "127.0.0.1:8080");
     srv->web_dir = cfg->web_dir ? nr_strdup(cfg->web_dir) : NULL;
     srv->behind_tls = cfg->behind_tls;
+    srv->watch_interval = cfg->watch_interval > 0 ? cfg->watch_interval : 0;
     srv->nworkers = cfg->workers > 0 ? cfg->workers : nr_workers_default();
     if (srv->nworkers > NR_HTTP_WORKERS_MAX)
         srv->nworkers = NR_HTTP_WORKERS_MAX;

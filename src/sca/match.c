@@ -414,6 +414,7 @@ int nr_sca_index_acquire(struct nr_review *rv, struct nr_sca_index **out, struct
     rc = nr_store_setting_get(rv->st, "osv.last_import", &stamp, NULL);
     if (rc && rc != NR_ENOTFOUND)
         return nr_err_set(err, rc, NULL, "cannot read the advisories' import stamp");
+    rc = 0; /* no import yet: the stamp is "" */
     pthread_mutex_lock(&sca_cache_lock);
     /* One cache per process, for the installation it was built from: a process that opens
      * another installation (tests do) rebuilds. */

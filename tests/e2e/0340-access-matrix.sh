@@ -28,6 +28,11 @@
 #   (one without bytes for PUT, one with every byte for complete); a role that cannot upload
 #   uses the office's (only the uploader may use an upload). Other: the office's upload on the
 #   case the others do not see.
+# - POST /cases/{case}/sboms names an SBOM that lab1 added before the run as evidence of its fresh
+#   task, for the roles whose own case that is, and otherwise the first evidence of the role's
+#   own case, with the role's own task; POST /analyze/sbom sends an SBOM of tests/data/sbom.
+# - POST /cases/{case}/traffic names a capture and a declaration (tests/tools/gen_pcap.py) that
+#   lab1 added before the run as evidence of its fresh task, with the role's own task.
 # - {transition}: withdraw (the office's and the committee's, from any open phase).
 # - Bodies are valid requests (the table says who may make them), so a 2xx of a state-changing
 #   route is a real change. Order must not matter: after every such success the server is
@@ -150,6 +155,9 @@ expect_phase state other expert_review
 # A fresh task of lab1's institution on lab1's case: one it can report.
 ok --as office task assign "${OWN[lab1]}" --institution "${ORG_NAME[lab1]}" --method on_site_inspection --json
 FRESH_TASK=$(jget .id)
+# An SBOM as evidence of lab1's task, not analysed yet: what POST /cases/{case}/sboms names.
+ok --as lab1 evidence add "${OWN[lab1]}" "$NR_SOURCE_DIR/tests/data/sbom/cyclonedx-1.6-device.cdx.json" --task "$FRESH_TASK" --json
+SBOM_EVIDENCE=$(jget .id)
 ok --as office case show "${OWN[lab1]}" --json
 cp "$T/out" "$T/case-${OWN[lab1]}.json"
 
@@ -173,6 +181,15 @@ for role in "${ROLES[@]}"; do
   OWN_DECISION[$role]=$(jq -r --arg p "$PUBLIC_DECISION" '.decision.id // $p' "$T/case-$own.json")
   case $role in office | committee) OTHER_DECISION[$role]=$NONE_ID ;; *) OTHER_DECISION[$role]=$INTERNAL_DECISION ;; esac
 done
+
+# A capture of the product and its declaration as evidence of lab1's fresh task, not analysed
+# yet: what POST /cases/{case}/traffic names.
+python3 "$NR_SOURCE_DIR/tests/tools/gen_pcap.py" scenario --out "$T/matrix.pcap"
+python3 "$NR_SOURCE_DIR/tests/tools/gen_pcap.py" declaration --out "$T/matrix-declared.json"
+ok --as lab1 evidence add "${OWN[lab1]}" "$T/matrix.pcap" --task "$FRESH_TASK" --json
+TRAFFIC_CAPTURE=$(jget .id)
+ok --as lab1 evidence add "${OWN[lab1]}" "$T/matrix-declared.json" --task "$FRESH_TASK" --json
+TRAFFIC_DECLARED=$(jget .id)
 
 # ---- the server, every role signed in, the uploads ----
 DATA="$NETREVIEW_DB-data"
@@ -279,6 +296,20 @@ fill() {
   echo "$p"
 }
 
+# sbom_body ROLE: the SBOM evidence of lab1's case for the roles whose own case it is, else the
+# first evidence of the role's own case, with the role's own task.
+sbom_body() {
+  local e=${OWN_EVIDENCE[$1]}
+  [ "${OWN[$1]}" != "${OWN[lab1]}" ] || e=$SBOM_EVIDENCE
+  jq -cn --argjson e "$e" --argjson t "${OWN_TASK[$1]}" '{evidence_id: $e, task_id: $t}'
+}
+
+# traffic_body ROLE: lab1's capture and declaration, with the role's own task.
+traffic_body() {
+  jq -cn --argjson c "$TRAFFIC_CAPTURE" --argjson d "$TRAFFIC_DECLARED" --argjson t "${OWN_TASK[$1]}" \
+    '{capture_evidence_id: $c, declared_evidence_id: $d, task_id: $t}'
+}
+
 # body METHOD PATTERN ROLE: a valid request body for the route, or nothing.
 body() {
   local login=$3
@@ -306,6 +337,9 @@ body() {
   "POST /api/v1/cases/{case}/uploads") echo '{"filename":"matrix.txt","size":4}' ;;
   "PUT /api/v1/uploads/{upload}") echo 'abcd' ;;
   "POST /api/v1/cases/{case}/findings") echo '{"category":"other","severity":"low","title":"access matrix finding"}' ;;
+  "POST /api/v1/cases/{case}/sboms") sbom_body "$3" ;;
+  "POST /api/v1/analyze/sbom") cat "$NR_SOURCE_DIR/tests/data/sbom/cyclonedx-1.6-device.cdx.json" ;;
+  "POST /api/v1/cases/{case}/traffic") traffic_body "$3" ;;
   "POST /api/v1/cases/{case}/panel/recusal") echo '{"reason":"access matrix"}' ;;
   "POST /api/v1/cases/{case}/scores") echo '{"dimension":"control","level":"low","reason":"access matrix"}' ;;
   POST* | PUT*) echo '{}' ;;
