@@ -9,9 +9,30 @@ listen=${NETREVIEW_LISTEN:-127.0.0.1:8080}
 mkdir -p "$(dirname "$db")"
 export NETREVIEW_DB="$db"
 
+# The engines on the demo data: the OSV records of the tests as advisories, and on the case in
+# evaluation the institution's SBOM and a capture of the product with its provider's declaration
+# (tests/tools/gen_pcap.py), each analysed into findings, as lab1 would from the case page.
+demo_engines() {
+  local dir case task
+  dir="$(dirname "$db")/demo-engines"
+  mkdir -p "$dir"
+  "$bin" osv import tests/data/osv >/dev/null
+  case=$("$bin" --as lab1 case list --json | jq -r '[.[] | select(.phase == "evaluation")][0].id // empty')
+  [ -n "$case" ] || return 0
+  task=$("$bin" --as lab1 task list "$case" --json | jq -r '.[0].id // empty')
+  [ -n "$task" ] || return 0
+  python3 tests/tools/gen_pcap.py scenario --out "$dir/edge-gateway.pcapng" --format pcapng >/dev/null
+  python3 tests/tools/gen_pcap.py declaration --out "$dir/declared-endpoints.json" >/dev/null
+  "$bin" --as lab1 analyze sbom tests/data/sbom/cyclonedx-1.5-nested-vex.cdx.json \
+    --case "$case" --task "$task" >/dev/null
+  "$bin" --as lab1 analyze traffic "$dir/edge-gateway.pcapng" --declared "$dir/declared-endpoints.json" \
+    --case "$case" --task "$task" >/dev/null
+}
+
 if [ ! -f "$db" ]; then
   "$bin" init --crypto "${NETREVIEW_CRYPTO:-intl}" --procedure "${NETREVIEW_PROCEDURE:-cn-2017}"
   "$bin" demo --password "$password"
+  demo_engines || echo "run: the engines' demo data could not be loaded; the review data is there" >&2
 else
   "$bin" migrate
 fi
