@@ -57,6 +57,7 @@ struct nr_sca_index {
     struct nr_arena arena;
     struct nr__sca_adv *advs;
     size_t nadvs;
+    size_t nstored; /* advisories in the store, not withdrawn (nadvs unless restricted) */
     const char **aliases;
     size_t naliases;
     uint32_t *gstart, *gmembers; /* members of group g: gmembers[gstart[g]..gstart[g + 1]) */
@@ -111,6 +112,33 @@ int nr__sca_severity_rank(const char *s)
 
 /* ---- building ---- */
 
+/* The columns an advisory row is read with. */
+#define SCA_ADV_COLUMNS                                                                            \
+    "id, osv_id, severity, cvss_vector, cvss_score10, rce, auth_bypass, fixed, summary"
+
+/* Appends the advisory of the current row of s (SCA_ADV_COLUMNS); rows must come by id. */
+static void sca_adv_add(struct nr_sca_index *ix, struct nr_stmt *s, size_t *cap)
+{
+    struct nr__sca_adv *a;
+
+    ix->advs = sca_grow(ix->advs, cap, ix->nadvs, sizeof(*ix->advs));
+    a = &ix->advs[ix->nadvs];
+    memset(a, 0, sizeof(*a));
+    a->id = nr_stmt_int(s, 0);
+    a->osv_id = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 1));
+    a->severity = sca_severity_word(nr_stmt_text(s, 2));
+    a->cvss_vector = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 3));
+    a->cvss_score10 = nr_stmt_is_null(s, 4) ? -1 : (int)nr_stmt_int(s, 4);
+    a->rce = nr_stmt_int(s, 5) != 0;
+    a->auth_bypass = nr_stmt_int(s, 6) != 0;
+    a->fixed = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 7));
+    a->summary = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 8));
+    if (a->osv_id == NULL)
+        a->osv_id = "";
+    a->group = (uint32_t)ix->nadvs;
+    ix->nadvs++;
+}
+
 static int sca_load_advisories(struct nr_review *rv, struct nr_sca_index *ix, struct nr_err *err)
 {
     struct nr_stmt *s = NULL;
@@ -118,32 +146,15 @@ static int sca_load_advisories(struct nr_review *rv, struct nr_sca_index *ix, st
     int rc;
 
     rc = nr_store_prepare(rv->st,
-                          "SELECT id, osv_id, severity, cvss_vector, cvss_score10, rce, "
-                          "auth_bypass, fixed, summary FROM advisories WHERE withdrawn IS NULL "
+                          "SELECT " SCA_ADV_COLUMNS " FROM advisories WHERE withdrawn IS NULL "
                           "ORDER BY id",
                           &s, err);
     if (rc)
         return rc;
-    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
-        struct nr__sca_adv *a;
-        ix->advs = sca_grow(ix->advs, &cap, ix->nadvs, sizeof(*ix->advs));
-        a = &ix->advs[ix->nadvs];
-        memset(a, 0, sizeof(*a));
-        a->id = nr_stmt_int(s, 0);
-        a->osv_id = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 1));
-        a->severity = sca_severity_word(nr_stmt_text(s, 2));
-        a->cvss_vector = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 3));
-        a->cvss_score10 = nr_stmt_is_null(s, 4) ? -1 : (int)nr_stmt_int(s, 4);
-        a->rce = nr_stmt_int(s, 5) != 0;
-        a->auth_bypass = nr_stmt_int(s, 6) != 0;
-        a->fixed = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 7));
-        a->summary = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 8));
-        if (a->osv_id == NULL)
-            a->osv_id = "";
-        a->group = (uint32_t)ix->nadvs;
-        ix->nadvs++;
-    }
+    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW)
+        sca_adv_add(ix, s, &cap);
     nr_stmt_free(s);
+    ix->nstored = ix->nadvs;
     return rc < 0 ? rc : 0;
 }
 
@@ -211,45 +222,38 @@ static void sca_union(struct nr_sca_index *ix, uint32_t a, uint32_t b)
         ix->advs[ra > rb ? ra : rb].group = ra < rb ? ra : rb;
 }
 
-/* Reads every id and alias (rows ordered by advisory, merged with the sorted advisories) and
- * joins advisories that share one into a group (union-find). */
-static int sca_load_aliases(struct nr_review *rv, struct nr_sca_index *ix, struct nr_err *err)
+/* The ids and aliases read so far, for the grouping. */
+struct sca_alias_state {
+    struct sca_alias_ref *refs;
+    size_t cap, capr;
+};
+
+/* Appends one id or alias of advisory j (rows of one advisory must come together). */
+static void sca_alias_add(struct nr_sca_index *ix, struct sca_alias_state *as, size_t j,
+                          const char *alias)
 {
-    struct nr_stmt *s = NULL;
-    struct sca_alias_ref *refs = NULL;
-    size_t cap = 0, capr = 0, j = 0;
-    uint32_t *count = NULL;
-    int rc;
+    struct nr__sca_adv *a = &ix->advs[j];
 
-    rc = nr_store_prepare(
-        rv->st, "SELECT advisory_id, alias FROM advisory_aliases ORDER BY advisory_id", &s, err);
-    if (rc)
-        goto out;
-    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
-        int64_t aid = nr_stmt_int(s, 0);
-        const char *alias = nr_stmt_text(s, 1);
-        struct nr__sca_adv *a;
+    if (a->naliases == 0)
+        a->alias_off = (uint32_t)ix->naliases;
+    ix->aliases = sca_grow(ix->aliases, &as->cap, ix->naliases, sizeof(*ix->aliases));
+    as->refs = sca_grow(as->refs, &as->capr, ix->naliases, sizeof(*as->refs));
+    ix->aliases[ix->naliases] =
+        strcmp(alias, a->osv_id) == 0 ? a->osv_id : nr_arena_strdup(&ix->arena, alias);
+    as->refs[ix->naliases].hash = sca_fnv1a(alias);
+    as->refs[ix->naliases].adv = (uint32_t)j;
+    as->refs[ix->naliases].alias = (uint32_t)ix->naliases;
+    ix->naliases++;
+    a->naliases++;
+}
 
-        while (j < ix->nadvs && ix->advs[j].id < aid)
-            j++;
-        if (j == ix->nadvs || ix->advs[j].id != aid || alias == NULL || *alias == '\0')
-            continue; /* a withdrawn advisory's: it links nothing */
-        a = &ix->advs[j];
-        if (a->naliases == 0)
-            a->alias_off = (uint32_t)ix->naliases;
-        ix->aliases = sca_grow(ix->aliases, &cap, ix->naliases, sizeof(*ix->aliases));
-        refs = sca_grow(refs, &capr, ix->naliases, sizeof(*refs));
-        ix->aliases[ix->naliases] =
-            strcmp(alias, a->osv_id) == 0 ? a->osv_id : nr_arena_strdup(&ix->arena, alias);
-        refs[ix->naliases].hash = sca_fnv1a(alias);
-        refs[ix->naliases].adv = (uint32_t)j;
-        refs[ix->naliases].alias = (uint32_t)ix->naliases;
-        ix->naliases++;
-        a->naliases++;
-    }
-    if (rc < 0)
-        goto out;
-    rc = 0;
+/* Joins the advisories that share an id or alias into groups (union-find) and lays the groups
+ * out as index ranges; frees as. */
+static void sca_alias_groups(struct nr_sca_index *ix, struct sca_alias_state *as)
+{
+    struct sca_alias_ref *refs = as->refs;
+    uint32_t *count;
+
     if (ix->naliases > 1)
         qsort(refs, ix->naliases, sizeof(*refs), sca_alias_ref_cmp);
     for (size_t i = 0; i < ix->naliases;) {
@@ -280,19 +284,95 @@ static int sca_load_aliases(struct nr_review *rv, struct nr_sca_index *ix, struc
         uint32_t g = ix->advs[i].group;
         ix->gmembers[ix->gstart[g] + count[g]++] = (uint32_t)i;
     }
-out:
     nr_free(count);
-    nr_free(refs);
+    nr_free(as->refs);
+    as->refs = NULL;
+}
+
+/* Reads every id and alias (rows ordered by advisory, merged with the sorted advisories) and
+ * joins advisories that share one into a group (union-find). */
+static int sca_load_aliases(struct nr_review *rv, struct nr_sca_index *ix, struct nr_err *err)
+{
+    struct nr_stmt *s = NULL;
+    struct sca_alias_state as = {0};
+    size_t j = 0;
+    int rc;
+
+    /* By advisory, then alias: the order an index restricted to some advisories reads them in
+     * too (nr_sca_index_build_keys), which the display cap on a group's ids depends on. */
+    rc = nr_store_prepare(rv->st,
+                          "SELECT advisory_id, alias FROM advisory_aliases ORDER BY advisory_id, "
+                          "alias",
+                          &s, err);
+    if (rc)
+        goto out;
+    while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
+        int64_t aid = nr_stmt_int(s, 0);
+        const char *alias = nr_stmt_text(s, 1);
+
+        while (j < ix->nadvs && ix->advs[j].id < aid)
+            j++;
+        if (j == ix->nadvs || ix->advs[j].id != aid || alias == NULL || *alias == '\0')
+            continue; /* a withdrawn advisory's: it links nothing */
+        sca_alias_add(ix, &as, j, alias);
+    }
+    if (rc < 0)
+        goto out;
+    rc = 0;
+    sca_alias_groups(ix, &as);
+out:
+    nr_free(as.refs);
     nr_stmt_free(s);
     return rc;
+}
+
+/* The ecosystem of the last package row, whose version order is looked up once per run of
+ * rows of one ecosystem. */
+struct sca_eco_cache {
+    char eco[64];
+    enum nr_order order;
+};
+
+/* Appends one advisory_packages row (advisory index adv) to the index, at the head of its key's
+ * chain. */
+static void sca_pkg_add(struct nr_sca_index *ix, size_t *cap, struct sca_eco_cache *ec,
+                        uint32_t adv, const char *eco, const char *name, const char *key,
+                        const char *ranges, const char *versions)
+{
+    struct sca_pkg *p;
+    struct sca_key *k;
+    size_t klen = strlen(key);
+
+    ix->pkgs = sca_grow(ix->pkgs, cap, ix->npkgs, sizeof(*ix->pkgs));
+    p = &ix->pkgs[ix->npkgs];
+    p->adv = adv;
+    if (strcmp(eco, ec->eco) != 0) {
+        ec->order = nr_order_for_ecosystem(eco);
+        snprintf(ec->eco, sizeof(ec->eco), "%s", eco);
+    }
+    p->order = ec->order;
+    p->ranges = nr_arena_strdup(&ix->arena, ranges);
+    p->versions = nr_arena_strdup(&ix->arena, versions);
+    p->cpe = strcmp(eco, "CPE") == 0 ? nr_arena_strdup(&ix->arena, name) : NULL;
+    if (p->cpe)
+        p->order = NR_ORDER_GENERIC; /* sca.h: CPE matches compare in the generic order */
+    HASH_FIND(hh, ix->keys, key, klen, k);
+    if (k == NULL) {
+        k = nr_arena_alloc(&ix->arena, sizeof(*k));
+        k->key = nr_arena_strndup(&ix->arena, key, klen);
+        k->head = -1;
+        HASH_ADD_KEYPTR(hh, ix->keys, k->key, klen, k);
+    }
+    p->next = k->head;
+    k->head = (int32_t)ix->npkgs;
+    ix->npkgs++;
 }
 
 static int sca_load_packages(struct nr_review *rv, struct nr_sca_index *ix, struct nr_err *err)
 {
     struct nr_stmt *s = NULL;
+    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC};
     size_t cap = 0;
-    char last_eco[64] = "";
-    enum nr_order last_order = NR_ORDER_GENERIC;
     int rc;
 
     rc = nr_store_prepare(
@@ -303,39 +383,13 @@ static int sca_load_packages(struct nr_review *rv, struct nr_sca_index *ix, stru
         return rc;
     while ((rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
         const char *eco = nr_stmt_text(s, 1), *key = nr_stmt_text(s, 3);
-        struct sca_pkg *p;
-        struct sca_key *k;
         uint32_t adv;
-        size_t klen;
 
         if (eco == NULL || key == NULL || *key == '\0' ||
             !nr__sca_adv_find(ix, nr_stmt_int(s, 0), &adv))
             continue;
-        ix->pkgs = sca_grow(ix->pkgs, &cap, ix->npkgs, sizeof(*ix->pkgs));
-        p = &ix->pkgs[ix->npkgs];
-        p->adv = adv;
-        /* Rows of one ecosystem come together: look its order up once per run. */
-        if (strcmp(eco, last_eco) != 0) {
-            last_order = nr_order_for_ecosystem(eco);
-            snprintf(last_eco, sizeof(last_eco), "%s", eco);
-        }
-        p->order = last_order;
-        p->ranges = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 4));
-        p->versions = nr_arena_strdup(&ix->arena, nr_stmt_text(s, 5));
-        p->cpe = strcmp(eco, "CPE") == 0 ? nr_arena_strdup(&ix->arena, nr_stmt_text(s, 2)) : NULL;
-        if (p->cpe)
-            p->order = NR_ORDER_GENERIC; /* sca.h: CPE matches compare in the generic order */
-        klen = strlen(key);
-        HASH_FIND(hh, ix->keys, key, klen, k);
-        if (k == NULL) {
-            k = nr_arena_alloc(&ix->arena, sizeof(*k));
-            k->key = nr_arena_strndup(&ix->arena, key, klen);
-            k->head = -1;
-            HASH_ADD_KEYPTR(hh, ix->keys, k->key, klen, k);
-        }
-        p->next = k->head;
-        k->head = (int32_t)ix->npkgs;
-        ix->npkgs++;
+        sca_pkg_add(ix, &cap, &ec, adv, eco, nr_stmt_text(s, 2), key, nr_stmt_text(s, 4),
+                    nr_stmt_text(s, 5));
     }
     nr_stmt_free(s);
     return rc < 0 ? rc : 0;
@@ -386,7 +440,7 @@ void nr_sca_index_free(struct nr_sca_index *ix)
 
 size_t nr_sca_index_advisories(const struct nr_sca_index *ix)
 {
-    return ix ? ix->nadvs : 0;
+    return ix ? ix->nstored : 0;
 }
 
 const struct nr__sca_adv *nr__sca_adv(const struct nr_sca_index *ix, uint32_t i)
