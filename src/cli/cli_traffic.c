@@ -156,7 +156,7 @@ int nr_cli_analyze_traffic(struct nr_cli *cli, int argc, char **argv)
 /* --- monitor ------------------------------------------------------------------------------- */
 
 static volatile sig_atomic_t nr_monitor_stop;
-static struct nr_capture *nr_monitor_capture;
+static struct nr_capture *volatile nr_monitor_capture;
 
 static void nr_monitor_signal(int sig)
 {

@@ -780,6 +780,7 @@ struct group {
     unsigned nnames, naddrs, nports, nprotos, npeers;
     struct nr_addr addr_bin[SET_MAX];
     unsigned naddr_bin;
+    bool addr_over; /* more addresses than addr_bin holds */
     uint8_t proto;
     uint16_t port;
     uint32_t risks;
@@ -869,13 +870,15 @@ static void group_fold(struct group *g, struct nr_arena *ar, const struct svc *s
                 nr_arena_strdup(ar, nr_addr_fmt(&s->k.srv, abuf, sizeof(abuf))));
         if (!local_scope(&s->k.srv))
             g->any_global = true;
-        if (g->naddr_bin < SET_MAX) {
+        {
             unsigned i;
             for (i = 0; i < g->naddr_bin; i++)
                 if (memcmp(&g->addr_bin[i], &s->k.srv, sizeof(s->k.srv)) == 0)
                     break;
-            if (i == g->naddr_bin)
+            if (i == g->naddr_bin && g->naddr_bin < SET_MAX)
                 g->addr_bin[g->naddr_bin++] = s->k.srv;
+            else if (i == g->naddr_bin)
+                g->addr_over = true;
         }
         if (s->k.port || s->k.proto == 6 || s->k.proto == 17)
             set_add(g->ports, &g->nports, nr_arena_printf(ar, "%s/%u", pn, s->k.port));
@@ -953,6 +956,20 @@ const char *nr_traffic_bytes_fmt(uint64_t b, char *out, size_t n)
     return out;
 }
 
+static char *frames_filter(struct nr_arena *ar, const uint64_t *pkts, unsigned n)
+{
+    struct nr_buf b;
+    char *out;
+    nr_buf_init(&b, 1024);
+    nr_buf_puts(&b, "frame.number in {");
+    for (unsigned i = 0; i < n; i++)
+        nr_buf_printf(&b, "%s%llu", i ? " " : "", (unsigned long long)pkts[i]);
+    nr_buf_puts(&b, "}");
+    out = nr_arena_strdup(ar, b.p);
+    nr_buf_release(&b);
+    return out;
+}
+
 /* A tshark display filter that selects a group's packets. */
 static char *group_filter(struct nr_arena *ar, const struct group *g, const struct nr_addr *dev,
                           size_t ndev)
@@ -961,6 +978,10 @@ static char *group_filter(struct nr_arena *ar, const struct group *g, const stru
     char abuf[64], pbuf[16];
     char *out;
 
+    /* A name served from more addresses than a group keeps: a filter on some of them would
+     * miss the others, and perhaps the flows cited; the cited packets are then the filter. */
+    if (g->dir != DIR_IN && g->addr_over)
+        return frames_filter(ar, g->cite_pkts, g->ncite);
     nr_buf_init(&b, 4096);
     if (g->dir == DIR_IN) {
         for (size_t i = 0; i < ndev; i++)
@@ -982,26 +1003,24 @@ static char *group_filter(struct nr_arena *ar, const struct group *g, const stru
         }
         nr_buf_puts(&b, " && ");
     }
-    if (g->proto == 6 || g->proto == 17)
+    if (g->proto == 6 || g->proto == 17) {
         nr_buf_printf(&b, "%s.port==%u", nr_traffic_proto_name(g->proto, pbuf, sizeof(pbuf)),
                       g->port);
-    else
+    } else if (g->proto == 1 || g->proto == 58) {
         nr_buf_puts(&b, nr_traffic_proto_name(g->proto, pbuf, sizeof(pbuf)));
+    } else {
+        /* tshark has no field named after the number ("ip47"): it filters on the header's. */
+        bool v4 = false, v6 = false;
+        for (unsigned i = 0; i < g->naddr_bin; i++) {
+            v4 = v4 || g->addr_bin[i].ver == 4;
+            v6 = v6 || g->addr_bin[i].ver == 6;
+        }
+        if (v4 && v6)
+            nr_buf_printf(&b, "(ip.proto==%u || ipv6.nxt==%u)", g->proto, g->proto);
+        else
+            nr_buf_printf(&b, "%s==%u", v6 ? "ipv6.nxt" : "ip.proto", g->proto);
+    }
     out = nr_arena_strdup(ar, b.p ? b.p : "");
-    nr_buf_release(&b);
-    return out;
-}
-
-static char *frames_filter(struct nr_arena *ar, const uint64_t *pkts, unsigned n)
-{
-    struct nr_buf b;
-    char *out;
-    nr_buf_init(&b, 1024);
-    nr_buf_puts(&b, "frame.number in {");
-    for (unsigned i = 0; i < n; i++)
-        nr_buf_printf(&b, "%s%llu", i ? " " : "", (unsigned long long)pkts[i]);
-    nr_buf_puts(&b, "}");
-    out = nr_arena_strdup(ar, b.p);
     nr_buf_release(&b);
     return out;
 }
@@ -1513,8 +1532,10 @@ int nr_traffic_report(struct nr_traffic *t, const struct nr_capture_stats *cs,
                 dir = DIR_IN;
             if (dir == DIR_IN) {
                 int l;
-                /* Only a service that answered listens; a probe of a closed port is not one. */
-                if (s->answered == 0)
+                /* Only a service that answered listens; a probe of a closed port is not one,
+                 * nor an echo answered: a service is a port, which is what a declaration's
+                 * "listening" can name. */
+                if (s->answered == 0 || (s->k.proto != 6 && s->k.proto != 17))
                     continue;
                 l = nr_declared_listening_find(decl, s->k.port, s->k.proto);
                 const char *label =

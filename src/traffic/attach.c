@@ -482,20 +482,34 @@ out:
     return rc;
 }
 
+/* Whether the evidence list holds id. */
+static bool listed(const json_t *evidence, int64_t id)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(evidence, i, e)
+    {
+        if (json_integer_value(json_object_get(e, "id")) == id)
+            return true;
+    }
+    return false;
+}
+
 int nr_traffic_list(struct nr_review *rv, const struct nr_actor *a, int64_t case_id, json_t **out,
                     struct nr_err *err)
 {
-    struct nr_arena ar;
-    struct nr_case c;
     struct nr_stmt *s = NULL;
-    json_t *rows = NULL, *row;
+    json_t *evidence = NULL, *rows = NULL, *shown = NULL, *row;
     int64_t only_org = 0;
     size_t i;
     int rc;
 
     *out = NULL;
-    nr_arena_init(&ar);
-    rc = nr_case_get(rv, a, case_id, &ar, &c, err);
+    /* R11: an analysis is shown to whoever may see the capture it came from, as the evidence
+     * list shows it (a provider does not see a laboratory's confidential capture, an expert only
+     * the evidence of a panel he sits on); the list also checks the case is theirs to see. */
+    rc = nr_evidence_list(rv, a, case_id, &evidence, err);
     if (rc)
         goto out;
     /* R11: an institution sees the analyses of its own work, as with findings. */
@@ -517,17 +531,24 @@ int nr_traffic_list(struct nr_review *rv, const struct nr_actor *a, int64_t case
     rc = nr_stmt_rows_json(s, "iiiiiiiittt", rows, err);
     if (rc)
         goto out;
+    shown = json_array();
     json_array_foreach(rows, i, row)
     {
         const char *text = json_string_value(json_object_get(row, "summary"));
-        json_t *sum = text ? json_loads(text, 0, NULL) : NULL;
+        json_t *sum;
+        if (!listed(evidence,
+                    (int64_t)json_integer_value(json_object_get(row, "capture_evidence_id"))))
+            continue;
+        sum = text ? json_loads(text, 0, NULL) : NULL;
         json_object_set_new(row, "summary", sum ? sum : json_null());
+        json_array_append(shown, row);
     }
-    *out = rows;
-    rows = NULL;
+    *out = shown;
+    shown = NULL;
 out:
     nr_stmt_free(s);
+    json_decref(shown);
     json_decref(rows);
-    nr_arena_release(&ar);
+    json_decref(evidence);
     return rc;
 }

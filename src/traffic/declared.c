@@ -552,14 +552,20 @@ bool nr_declared_host_match(const char *pattern, const char *name)
 
     if (pattern == NULL || name == NULL || *name == '\0')
         return false;
+    /* A fully qualified name from the wire ("api.example.com." in an HTTP Host) is the same
+     * name: patterns lose their trailing dot when parsed, so names lose it here. */
+    nn = strlen(name);
+    if (name[nn - 1] == '.')
+        nn--;
+    if (nn == 0)
+        return false;
     if (strncmp(pattern, "*.", 2) != 0)
-        return strcmp(pattern, name) == 0;
+        return strlen(pattern) == nn && memcmp(pattern, name, nn) == 0;
     /* "*.example.com": "a.example.com" and "a.b.example.com", never "example.com" itself nor
      * "badexample.com". */
     pattern += 1; /* ".example.com" */
     pn = strlen(pattern);
-    nn = strlen(name);
-    return nn > pn && strcmp(name + nn - pn, pattern) == 0;
+    return nn > pn && memcmp(name + nn - pn, pattern, pn) == 0;
 }
 
 bool nr_declared_cidr_match(const struct nr_addr *net, unsigned prefix, const struct nr_addr *a)

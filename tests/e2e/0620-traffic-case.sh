@@ -79,7 +79,7 @@ grep -q "^recorded on case $case: analysis [0-9]*, capture evidence [0-9]*, [0-9
 
 # ---- through the API: evidence uploaded in parts, then analysed ----
 serve_start
-for u in lab1 lab2 vendor committee office; do sign_in "$u"; done
+for u in lab1 lab2 vendor committee office expert1; do sign_in "$u"; done
 upload() { # upload FILE NAME: prints the evidence id (as lab1, on the task)
   local size
   size=$(stat -c %s "$1")
@@ -151,6 +151,15 @@ jq -e --argjson c "$ev_cap" '.[1] | (.capture_evidence_id == $c) and (.findings 
 as_user office
 api_expect 200 GET "/api/v1/cases/$case/traffic"
 expect_eq "$(bget 'length')" 3 "the office sees every analysis"
+# R11: the analyses are shown to whoever may see their capture, as the evidence list shows it:
+# not to the provider (the laboratory's capture is confidential to it), nor to an expert who is
+# not on the case's panel (to whom the case does not exist).
+as_user vendor
+api_expect 200 GET "/api/v1/cases/$case/traffic"
+expect_eq "$(bget 'length')" 0 "analyses the provider sees"
+as_user expert1
+api_error 404 not_found GET "/api/v1/cases/$case/traffic"
+as_user office
 sqlite3 "$NETREVIEW_DB" "SELECT COUNT(*) FROM audit WHERE action = 'evidence.read' AND object IN ('evidence:$ev_cap', 'evidence:$ev_decl')" >"$T/n"
 [ "$(cat "$T/n")" -ge 2 ] || fail "the decrypted reads are not audited"
 serve_stop

@@ -194,6 +194,12 @@ static void test_host_match(void **state)
     assert_false(nr_declared_host_match("*.example.com", "a.example.com.evil.net"));
     assert_false(nr_declared_host_match("*.example.com", ""));
     assert_false(nr_declared_host_match("*.example.com", NULL));
+    /* A name from the wire may be fully qualified (HTTP Host "api.example.com."): the same
+     * name, as docs/MONITORING.md says of patterns. */
+    assert_true(nr_declared_host_match("api.example.com", "api.example.com."));
+    assert_true(nr_declared_host_match("*.example.com", "a.example.com."));
+    assert_false(nr_declared_host_match("*.example.com", "example.com."));
+    assert_false(nr_declared_host_match("api.example.com", "."));
 }
 
 static void test_cidr_match(void **state)
@@ -475,6 +481,88 @@ static void test_rule_listening(void **state)
     run_end(&r);
 }
 
+/* A device that answers an echo request listens on no port: nothing a declaration could list
+ * (its "listening" entries are ports), so no listening service and no finding. */
+static void test_inbound_icmp_is_not_listening(void **state)
+{
+    struct run r;
+    (void)state;
+
+    run_start(&r, true, DEVICE);
+    add(&r, mkflow("203.0.113.66", 0, DEVICE, 0, 1, 0, 1, 56, 56), NULL);
+    add(&r, mkflow("203.0.113.66", 41234, DEVICE, 2323, 6, 5, 6, 50, 120), NULL);
+    run_report(&r);
+    assert_int_equal(json_array_size(json_object_get(r.report, "listening")), 1);
+    expect(&r, "undeclared_listening", "tcp/2323", "control", "high", 11);
+    assert_int_equal(nfindings(&r), 1);
+    run_end(&r);
+}
+
+static const char *filter_of(const struct run *r, const char *rule, const char *dest)
+{
+    json_t *f = finding(r, rule, dest);
+    if (f == NULL)
+        fail_msg("no %s finding for %s", rule, dest);
+    return json_string_value(json_object_get(f, "filter"));
+}
+
+/* Every filter a finding gives is one tshark accepts and selects the destination's packets. */
+static void test_finding_filters(void **state)
+{
+    struct run r;
+    (void)state;
+
+    run_start(&r, true, DEVICE ",fd00::10");
+    add(&r, mkflow(DEVICE, 50000, "198.51.100.50", 443, 6, 0, 1, 500, 10), NULL);
+    add(&r, mkflow(DEVICE, 0, "198.51.100.60", 0, 1, 1, 1, 56, 56), NULL);
+    add(&r, mkflow(DEVICE, 0, "198.51.100.70", 0, 47, 2, 1, 300, 0), NULL);
+    add(&r, mkflow("fd00::10", 0, "2001:db8:9::1", 0, 47, 3, 1, 300, 0), NULL);
+    add(&r, mkflow("203.0.113.66", 41234, DEVICE, 2323, 6, 4, 6, 50, 120), NULL);
+    run_report(&r);
+    assert_string_equal(filter_of(&r, "undeclared_data", "198.51.100.50"),
+                        "(ip.addr==198.51.100.50) && tcp.port==443");
+    assert_string_equal(filter_of(&r, "undeclared_contact", "198.51.100.60"),
+                        "(ip.addr==198.51.100.60) && icmp");
+    /* tshark knows no "ip47": an IP protocol without a name of its own is a number. */
+    assert_string_equal(filter_of(&r, "undeclared_contact", "198.51.100.70"),
+                        "(ip.addr==198.51.100.70) && ip.proto==47");
+    assert_string_equal(filter_of(&r, "undeclared_contact", "2001:db8:9::1"),
+                        "(ipv6.addr==2001:db8:9::1) && ipv6.nxt==47");
+    assert_string_equal(filter_of(&r, "undeclared_listening", "tcp/2323"),
+                        "(ip.addr==192.168.1.10 || ipv6.addr==fd00::10) && tcp.port==2323");
+    run_end(&r);
+}
+
+/* A name served from more addresses than a destination lists: the filter still selects every
+ * packet the finding cites. */
+static void test_filter_many_addresses(void **state)
+{
+    struct run r;
+    struct nr_traffic_facts fx = {.sni = "cdn.tracker.example.net"};
+    struct nr_buf want;
+    json_t *f, *v;
+    size_t i;
+    (void)state;
+
+    run_start(&r, true, DEVICE);
+    for (unsigned k = 0; k < 12; k++) {
+        char srv[32];
+        snprintf(srv, sizeof(srv), "198.51.100.%u", 100 + k);
+        add(&r, mkflow(DEVICE, (uint16_t)(50000 + k), srv, 443, 6, k, 1, 500, 10), &fx);
+    }
+    run_report(&r);
+    f = finding(&r, "undeclared_data", "cdn.tracker.example.net");
+    assert_non_null(f);
+    nr_buf_init(&want, 1024);
+    nr_buf_puts(&want, "frame.number in {");
+    json_array_foreach(json_object_get(f, "packets"), i, v)
+        nr_buf_printf(&want, "%s%lld", i ? " " : "", (long long)json_integer_value(v));
+    nr_buf_puts(&want, "}");
+    assert_string_equal(json_string_value(json_object_get(f, "filter")), want.p);
+    nr_buf_release(&want);
+    run_end(&r);
+}
+
 static void test_rule_credentials_and_remote_access(void **state)
 {
     struct run r;
@@ -591,6 +679,9 @@ int main(void)
         cmocka_unit_test(test_rule_control),
         cmocka_unit_test(test_rule_volume),
         cmocka_unit_test(test_rule_listening),
+        cmocka_unit_test(test_inbound_icmp_is_not_listening),
+        cmocka_unit_test(test_finding_filters),
+        cmocka_unit_test(test_filter_many_addresses),
         cmocka_unit_test(test_rule_credentials_and_remote_access),
         cmocka_unit_test(test_rule_resolvers_and_local),
         cmocka_unit_test(test_device_inferred),
