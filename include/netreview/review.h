@@ -217,6 +217,14 @@ int nr_case_options(struct nr_review *rv, const struct nr_actor *a, int64_t case
 int nr__case_watch(struct nr_review *rv, const struct nr_actor *a, int64_t product_id,
                    const char *version, bool uncovered_only, const char *reason, int *flagged,
                    struct nr_err *err);
+/* The task check shared by evidence, findings and the engines (R10, R11): task_id (0: none) is
+ * a task of case c (else NR_EINVAL) and, for an institution, its own (else NR_EFORBIDDEN); the
+ * error names `field`. Reads only. */
+int nr__case_task_check(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c,
+                        int64_t task_id, const char *field, struct nr_err *err);
+/* After a rolled-back transaction that added evidence: removes the sealed file of sha256 (hex)
+ * unless a committed evidence row uses it (content addressing shares files between rows). */
+void nr__evidence_forget(struct nr_review *rv, const char *sha256);
 /* R14: flags one case for re-review: watch_reason = reason, watch_at and updated_at now, audit
  * "case.watch". Checks nothing (the caller decided) and runs inside the caller's transaction. */
 int nr__case_flag(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,

@@ -836,8 +836,6 @@ int nr__evidence_may_add(struct nr_review *rv, const struct nr_actor *a, int64_t
                          int64_t task_id, struct nr_arena *ar, struct nr_case *c,
                          struct nr_err *err)
 {
-    struct nr_stmt *s = NULL;
-    int64_t tcase = 0, torg = 0;
     int rc;
 
     rc = nr_eval_case(rv, a, case_id, "evidence.add", NULL, NULL, ar, c, err);
@@ -849,6 +847,16 @@ int nr__evidence_may_add(struct nr_review *rv, const struct nr_actor *a, int64_t
     if (a->role == NR_ROLE_PROVIDER && (c->provider_id == 0 || c->provider_id != a->org_id))
         return nr_err_set(err, NR_EFORBIDDEN, "case",
                           "a provider adds evidence only to the cases of its own products");
+    return nr__case_task_check(rv, a, c, task_id, "task", err);
+}
+
+int nr__case_task_check(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c,
+                        int64_t task_id, const char *field, struct nr_err *err)
+{
+    struct nr_stmt *s = NULL;
+    int64_t tcase = 0, torg = 0;
+    int rc;
+
     if (task_id == 0)
         return 0;
     rc = nr_store_prepare_bind(rv->st, err, &s,
@@ -866,11 +874,11 @@ int nr__evidence_may_add(struct nr_review *rv, const struct nr_actor *a, int64_t
     nr_stmt_free(s);
     if (rc < 0)
         return rc;
-    if (tcase != case_id)
-        return nr_err_set(err, NR_EINVAL, "task", "task %lld is not a task of case %s",
+    if (tcase != c->id)
+        return nr_err_set(err, NR_EINVAL, field, "task %lld is not a task of case %s",
                           (long long)task_id, c->ref);
     if (a->role == NR_ROLE_INSTITUTION && torg != a->org_id)
-        return nr_err_set(err, NR_EFORBIDDEN, "task", "task %lld belongs to another institution",
+        return nr_err_set(err, NR_EFORBIDDEN, field, "task %lld belongs to another institution",
                           (long long)task_id);
     return 0;
 }
@@ -893,6 +901,22 @@ static int nr_write_all(int fd, const char *p, size_t n)
 static char *nr_evidence_path(struct nr_review *rv, struct nr_arena *ar, const char *hex)
 {
     return nr_arena_printf(ar, "%s/evidence/%.2s/%s", rv->data_dir, hex, hex);
+}
+
+void nr__evidence_forget(struct nr_review *rv, const char *sha256)
+{
+    struct nr_arena ar;
+    int64_t users = 1;
+
+    if (sha256 == NULL || strlen(sha256) != 64)
+        return;
+    if (nr_store_query_int(rv->st, NULL, &users, "SELECT COUNT(*) FROM evidence WHERE sha256 = ?",
+                           "t", sha256) != 0 ||
+        users != 0)
+        return;
+    nr_arena_init(&ar);
+    unlink(nr_evidence_path(rv, &ar, sha256));
+    nr_arena_release(&ar);
 }
 
 /* Seals the file at path into the evidence store. *created tells whether this call made the
@@ -1474,7 +1498,6 @@ static int nr_evidence_refs(struct nr_review *rv, const struct nr_case *c, const
 int nr_finding_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
                    const struct nr_finding_spec *sp, int64_t *id, struct nr_err *err)
 {
-    struct nr_stmt *s = NULL;
     struct nr_arena ar;
     struct nr_case c;
     struct nr_buf refs;
@@ -1531,35 +1554,9 @@ int nr_finding_add(struct nr_review *rv, const struct nr_actor *a, int64_t case_
         if (rc)
             goto out;
     }
-    if (sp->task_id) {
-        int64_t tcase = 0, torg = 0;
-        rc = nr_store_prepare_bind(rv->st, err, &s,
-                                   "SELECT t.case_id, i.org_id FROM tasks t JOIN institutions i "
-                                   "ON i.id = t.institution_id WHERE t.id = ?",
-                                   "i", sp->task_id);
-        if (rc)
-            goto out;
-        rc = nr_stmt_step(s, err);
-        if (rc == NR_STORE_ROW) {
-            tcase = nr_stmt_int(s, 0);
-            torg = nr_stmt_int(s, 1);
-        }
-        nr_stmt_free(s);
-        s = NULL;
-        if (rc < 0)
-            goto out;
-        rc = 0;
-        if (tcase != case_id) {
-            rc = nr_err_set(err, NR_EINVAL, "task", "task %lld is not a task of case %s",
-                            (long long)sp->task_id, c.ref);
-            goto out;
-        }
-        if (a->role == NR_ROLE_INSTITUTION && torg != a->org_id) {
-            rc = nr_err_set(err, NR_EFORBIDDEN, "task", "task %lld belongs to another institution",
-                            (long long)sp->task_id);
-            goto out;
-        }
-    }
+    rc = nr__case_task_check(rv, a, &c, sp->task_id, "task", err);
+    if (rc)
+        goto out;
     nr__eval_clock(NULL, NULL, now);
     rc = nr_store_query_int(rv->st, err, &fid,
                             "INSERT INTO findings (case_id, task_id, category, severity, title, "

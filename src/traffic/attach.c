@@ -30,8 +30,7 @@ static int may_analyse(struct nr_review *rv, const struct nr_actor *a, int64_t c
                        int64_t task_id, const char *evidence_action, struct nr_arena *ar,
                        struct nr_case *c, struct nr_err *err)
 {
-    int64_t n = 0, tcase = 0, torg = 0;
-    struct nr_stmt *s = NULL;
+    int64_t n = 0;
     int rc;
 
     rc = nr_case_get(rv, a, case_id, ar, c, err);
@@ -52,29 +51,7 @@ static int may_analyse(struct nr_review *rv, const struct nr_actor *a, int64_t c
             return nr_err_set(err, NR_EFORBIDDEN, "case",
                               "your institution holds no task on case %s", c->ref);
     }
-    if (task_id == 0)
-        return 0;
-    rc = nr_store_prepare_bind(rv->st, err, &s,
-                               "SELECT t.case_id, i.org_id FROM tasks t JOIN institutions i ON "
-                               "i.id = t.institution_id WHERE t.id = ?",
-                               "i", task_id);
-    if (rc)
-        return rc;
-    rc = nr_stmt_step(s, err);
-    if (rc == NR_STORE_ROW) {
-        tcase = nr_stmt_int(s, 0);
-        torg = nr_stmt_int(s, 1);
-    }
-    nr_stmt_free(s);
-    if (rc < 0)
-        return rc;
-    if (tcase != case_id)
-        return nr_err_set(err, NR_EINVAL, "task_id", "task %lld is not a task of case %s",
-                          (long long)task_id, c->ref);
-    if (a->role == NR_ROLE_INSTITUTION && torg != a->org_id)
-        return nr_err_set(err, NR_EFORBIDDEN, "task_id", "task %lld belongs to another institution",
-                          (long long)task_id);
-    return 0;
+    return nr__case_task_check(rv, a, c, task_id, "task_id", err);
 }
 
 /* The analysis itself; a cut capture is refused: a case records whole captures only. */
@@ -245,24 +222,6 @@ out:
     return rc;
 }
 
-/* After a failed transaction: the sealed file an evidence add of this call stored stays only if
- * a committed row uses it (content addressing shares files between rows). */
-static void drop_unused(struct nr_review *rv, const char *sha)
-{
-    int64_t users = 1;
-    char *path;
-
-    if (sha[0] == '\0')
-        return;
-    if (nr_store_query_int(rv->st, NULL, &users, "SELECT COUNT(*) FROM evidence WHERE sha256 = ?",
-                           "t", sha) != 0 ||
-        users != 0)
-        return;
-    path = nr_asprintf("%s/evidence/%.2s/%s", rv->data_dir, sha, sha);
-    unlink(path);
-    nr_free(path);
-}
-
 int nr_traffic_attach_file(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
                            int64_t task_id, const char *capture_path, const char *declared_path,
                            const char *device, size_t max_flows, json_t **report,
@@ -310,14 +269,14 @@ int nr_traffic_attach_file(struct nr_review *rv, const struct nr_actor *a, int64
         rc = record(rv, a, &c, task_id, cap_id, decl_id, r, err);
     if (rc) {
         nr_store_rollback(rv->st);
-        drop_unused(rv, sha_cap);
-        drop_unused(rv, sha_decl);
+        nr__evidence_forget(rv, sha_cap);
+        nr__evidence_forget(rv, sha_decl);
         goto out;
     }
     rc = nr_store_commit(rv->st, err);
     if (rc) {
-        drop_unused(rv, sha_cap);
-        drop_unused(rv, sha_decl);
+        nr__evidence_forget(rv, sha_cap);
+        nr__evidence_forget(rv, sha_decl);
         goto out;
     }
     *report = r;
