@@ -54,8 +54,19 @@
 struct nr_sca_index;
 
 int nr_sca_index_build(struct nr_review *rv, struct nr_sca_index **out, struct nr_err *err);
+/* An index good for analysing sbom only, for a process that analyses one SBOM (the CLI): it
+ * reads the advisory_packages rows of the package keys and CPE vendor:product keys of sbom's
+ * components (through the pkg_key index), keeps those that cover a version of a component with
+ * that key, and loads their advisories (not withdrawn) with every advisory of their alias groups
+ * (aliases followed both ways, as nr_sca_index_build groups them). nr_sca_analyze of sbom with
+ * it gives the report the full index gives, "advisories" included; any other SBOM may miss
+ * matches. Freed by nr_sca_index_free; errors are those of nr_sca_index_build. */
+int nr_sca_index_build_keys(struct nr_review *rv, const struct nr_sbom *sbom,
+                            struct nr_sca_index **out, struct nr_err *err);
 void nr_sca_index_free(struct nr_sca_index *ix);
-/* Advisories (not withdrawn) in the index. */
+/* Advisories (not withdrawn) in the store when the index was built: those in a full index; for
+ * one built by nr_sca_index_build_keys, the same count, read with COUNT(*), not only the few it
+ * holds. */
 size_t nr_sca_index_advisories(const struct nr_sca_index *ix);
 
 /* The process-wide index of the installation, shared by the server's workers and the CLI's
@@ -67,6 +78,14 @@ size_t nr_sca_index_advisories(const struct nr_sca_index *ix);
  * Errors are those of nr_sca_index_build. */
 int nr_sca_index_acquire(struct nr_review *rv, struct nr_sca_index **out, struct nr_err *err);
 void nr_sca_index_release(struct nr_sca_index *ix);
+/* The index for analysing sbom (nr_sca_attach_file, nr_sca_attach_evidence, the CLI's analyze):
+ * the process-wide index when it is current; otherwise, for the first such call of the process,
+ * an index of sbom's keys only (nr_sca_index_build_keys: a one-shot process never pays for
+ * reading every advisory), and from the second on nr_sca_index_acquire's (a process analysing
+ * many SBOMs, such as the server or `demo portfolio`, builds the full index once). Released
+ * with nr_sca_index_release either way; errors are those of the builds. */
+int nr_sca_index_acquire_sbom(struct nr_review *rv, const struct nr_sbom *sbom,
+                              struct nr_sca_index **out, struct nr_err *err);
 
 /* Matches every component of sbom; *report (caller's, json_decref) as described above. */
 int nr_sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom, json_t **report,

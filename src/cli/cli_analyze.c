@@ -110,7 +110,8 @@ static int nr_analyze_sbom(struct nr_cli *cli, int argc, char **argv)
 
     /* Without a case nothing is written and no one's rights are at stake: anyone with the
      * database may analyse. The SBOM is read before the index is built, so that a malformed
-     * file fails at once. */
+     * file fails at once, and so that the index holds only the advisories of its keys (sca.h
+     * nr_sca_index_acquire_sbom): one process, one SBOM. */
     rc = nr_cli_open(cli, NR_CLI_PUBLIC);
     if (rc)
         return rc;
@@ -120,7 +121,7 @@ static int nr_analyze_sbom(struct nr_cli *cli, int argc, char **argv)
         nr_sbom_release(&sbom);
         return nr_analyze_fail(cli, pos[0], rc, &err);
     }
-    rc = nr_sca_index_acquire(&cli->rv, &ix, &err);
+    rc = nr_sca_index_acquire_sbom(&cli->rv, &sbom, &ix, &err);
     if (rc == 0) {
         rc = nr_sca_analyze(ix, &sbom, &report, &err);
         nr_sca_index_release(ix);

@@ -32,8 +32,6 @@
 static int attach_check(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,
                         int64_t task_id, struct nr_arena *ar, struct nr_case *c, struct nr_err *err)
 {
-    int64_t tcase = 0, torg = 0;
-    struct nr_stmt *s = NULL;
     int rc;
 
     rc = nr_case_get(rv, a, case_id, ar, c, err);
@@ -43,30 +41,7 @@ static int attach_check(struct nr_review *rv, const struct nr_actor *a, int64_t 
         rc = nr_case_check_action(rv, a, c, "finding.add", err);
     if (rc)
         return rc;
-    if (task_id == 0)
-        return 0;
-    rc = nr_store_prepare_bind(rv->st, err, &s,
-                               "SELECT t.case_id, i.org_id FROM tasks t JOIN institutions i ON "
-                               "i.id = t.institution_id WHERE t.id = ?",
-                               "i", task_id);
-    if (rc)
-        return rc;
-    rc = nr_stmt_step(s, err);
-    if (rc == NR_STORE_ROW) {
-        tcase = nr_stmt_int(s, 0);
-        torg = nr_stmt_int(s, 1);
-        rc = 0;
-    }
-    nr_stmt_free(s);
-    if (rc < 0)
-        return rc;
-    if (tcase != case_id)
-        return nr_err_set(err, NR_EINVAL, "task", "task %lld is not a task of case %s",
-                          (long long)task_id, c->ref);
-    if (a->role == NR_ROLE_INSTITUTION && torg != a->org_id)
-        return nr_err_set(err, NR_EFORBIDDEN, "task", "task %lld belongs to another institution",
-                          (long long)task_id);
-    return 0;
+    return nr__case_task_check(rv, a, c, task_id, "task", err);
 }
 
 /* Runs one INSERT ... RETURNING id of a prepared statement and resets it for the next row. */
@@ -300,23 +275,6 @@ out:
     return rc;
 }
 
-/* Removes the sealed copy of evidence a rolled-back attach stored, unless some committed
- * evidence has the same content. */
-static void attach_forget_file(struct nr_review *rv, const char *sha256)
-{
-    int64_t users = 1;
-    char *path;
-
-    if (sha256[0] == '\0' ||
-        nr_store_query_int(rv->st, NULL, &users, "SELECT COUNT(*) FROM evidence WHERE sha256 = ?",
-                           "t", sha256) != 0 ||
-        users != 0)
-        return;
-    path = nr_asprintf("%s/evidence/%.2s/%s", rv->data_dir, sha256, sha256);
-    unlink(path);
-    nr_free(path);
-}
-
 /* The common part of both attaches, from a read SBOM on: analysis, then one transaction. The
  * evidence is added inside it when path is given, else evidence_id is the one to cite. */
 static int attach_sbom(struct nr_review *rv, const struct nr_actor *a, const struct nr_case *c,
@@ -329,7 +287,7 @@ static int attach_sbom(struct nr_review *rv, const struct nr_actor *a, const str
     bool analysed = false;
     int rc;
 
-    rc = nr_sca_index_acquire(rv, &ix, err);
+    rc = nr_sca_index_acquire_sbom(rv, sbom, &ix, err);
     if (rc)
         return rc;
     rc = nr__sca_analyze(ix, sbom, &an, err);
@@ -355,13 +313,13 @@ static int attach_sbom(struct nr_review *rv, const struct nr_actor *a, const str
     if (rc) {
         nr_store_rollback(rv->st);
         if (path)
-            attach_forget_file(rv, sha);
+            nr__evidence_forget(rv, sha);
         goto out_notxn;
     }
     rc = nr_store_commit(rv->st, err);
     if (rc) {
         if (path)
-            attach_forget_file(rv, sha);
+            nr__evidence_forget(rv, sha);
         goto out_notxn;
     }
     *report = an.report;

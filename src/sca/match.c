@@ -4,6 +4,9 @@
  * matched against it, and the analysis report. Building the index is little more than reading
  * the rows: range texts stay in osv.h's compact form and are parsed only when a component's key
  * hits them, so the cost of an analysis follows the SBOM, not the size of the advisory store.
+ * A process that analyses one SBOM need not read every row either: nr_sca_index_build_keys
+ * reads only the rows of the SBOM's keys that cover one of its versions, and the alias groups
+ * of their advisories.
  *
  * The index: advisories (not withdrawn) sorted by their row id; their ids and aliases in one
  * flat array; alias groups found with union-find over shared ids (one vulnerability published as
@@ -395,13 +398,11 @@ static int sca_load_packages(struct nr_review *rv, struct nr_sca_index *ix, stru
     return rc < 0 ? rc : 0;
 }
 
-int nr_sca_index_build(struct nr_review *rv, struct nr_sca_index **out, struct nr_err *err)
+static struct nr_sca_index *sca_index_new(struct nr_review *rv)
 {
     struct nr_sca_index *ix = nr_calloc(1, sizeof(*ix));
     char *stamp = NULL;
-    int rc;
 
-    *out = NULL;
     nr_arena_init(&ix->arena);
     /* The stamp is read first: an import that lands during the build makes it stale, and the
      * cache rebuilds on the next acquire. */
@@ -409,6 +410,15 @@ int nr_sca_index_build(struct nr_review *rv, struct nr_sca_index **out, struct n
         stamp = NULL;
     ix->stamp = stamp ? stamp : nr_strdup("");
     ix->data_dir = nr_strdup(rv->data_dir ? rv->data_dir : "");
+    return ix;
+}
+
+int nr_sca_index_build(struct nr_review *rv, struct nr_sca_index **out, struct nr_err *err)
+{
+    struct nr_sca_index *ix = sca_index_new(rv);
+    int rc;
+
+    *out = NULL;
     rc = sca_load_advisories(rv, ix, err);
     if (rc == 0)
         rc = sca_load_aliases(rv, ix, err);
@@ -492,6 +502,34 @@ int nr_sca_index_acquire(struct nr_review *rv, struct nr_sca_index **out, struct
     pthread_mutex_unlock(&sca_cache_lock);
     nr_free(stamp);
     *out = ix;
+    return rc;
+}
+
+int nr_sca_index_acquire_sbom(struct nr_review *rv, const struct nr_sbom *sbom,
+                              struct nr_sca_index **out, struct nr_err *err)
+{
+    static bool one_shot_taken; /* under sca_cache_lock */
+    char *stamp = NULL;
+    bool current, one_shot = false;
+    int rc;
+
+    *out = NULL;
+    rc = nr_store_setting_get(rv->st, "osv.last_import", &stamp, NULL);
+    if (rc && rc != NR_ENOTFOUND)
+        return nr_err_set(err, rc, NULL, "cannot read the advisories' import stamp");
+    pthread_mutex_lock(&sca_cache_lock);
+    current = sca_cache && strcmp(sca_cache->stamp, stamp ? stamp : "") == 0 &&
+              strcmp(sca_cache->data_dir, rv->data_dir ? rv->data_dir : "") == 0;
+    if (!current && !one_shot_taken)
+        one_shot = one_shot_taken = true;
+    pthread_mutex_unlock(&sca_cache_lock);
+    nr_free(stamp);
+    if (!one_shot)
+        return nr_sca_index_acquire(rv, out, err);
+    /* Not the cache's: refs 1 and not current, so that the release frees it. */
+    rc = nr_sca_index_build_keys(rv, sbom, out, err);
+    if (rc == 0)
+        (*out)->refs = 1;
     return rc;
 }
 
@@ -708,6 +746,430 @@ void nr__sca_match(const struct nr_sca_index *ix, const char *key, const char *c
         nr_cpe_release(&pattern);
         nr_cpe_release(&target);
     }
+}
+
+/* ---- an index for one SBOM ---- */
+
+/* Scratch space for reading components' identifiers. */
+struct sca_ident {
+    struct nr_purl purl;
+    struct nr_cpe cpe;
+    struct nr_buf kb;
+    char key[NR_PKG_KEY_MAX];
+};
+
+static void sca_ident_init(struct sca_ident *id)
+{
+    nr_purl_init(&id->purl);
+    nr_cpe_init(&id->cpe);
+    nr_buf_init(&id->kb, 4096);
+}
+
+static void sca_ident_release(struct sca_ident *id)
+{
+    nr_buf_release(&id->kb);
+    nr_cpe_release(&id->cpe);
+    nr_purl_release(&id->purl);
+}
+
+/* The package key of c's purl (*key, NULL when none) and the version c is matched with
+ * (*version: its own, else its purl's, else its CPE's; NULL when none), copied into ar; returns
+ * whether c has a usable purl or CPE. The analysis and the restricted index read components
+ * through this one function, so that they look up the same keys. */
+static bool sca_component_ident(struct sca_ident *id, const struct nr_sbom_component *c,
+                                struct nr_arena *ar, const char **key, const char **version)
+{
+    bool ident = false;
+
+    *key = NULL;
+    *version = c->version && *c->version ? c->version : NULL;
+    if (c->purl && nr_purl_parse(&id->purl, c->purl, NULL) == 0) {
+        ident = true;
+        if (nr_pkg_key_purl(&id->purl, id->key, sizeof(id->key), NULL) == 0)
+            *key = nr_arena_strdup(ar, id->key);
+        if (*version == NULL && id->purl.version && *id->purl.version)
+            *version = nr_arena_strdup(ar, id->purl.version);
+    }
+    if (c->cpe && (!ident || *version == NULL)) {
+        bool cpe_ok = nr_cpe_parse(&id->cpe, c->cpe, NULL) == 0;
+        ident = ident || cpe_ok;
+        nr_buf_reset(&id->kb);
+        if (cpe_ok && *version == NULL && nr_cpe_version(&id->cpe, &id->kb) == 0 && id->kb.len)
+            *version = nr_arena_strdup(ar, id->kb.p);
+    }
+    return ident;
+}
+
+/* A key the SBOM looks up, with a version of a component that has it; version NULL (a CPE key)
+ * keeps every entry of the key. */
+struct sca_want {
+    const char *key, *version;
+};
+
+static int sca_want_cmp(const void *pa, const void *pb)
+{
+    const struct sca_want *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+
+    if (c)
+        return c;
+    if (a->version == NULL || b->version == NULL)
+        return (a->version != NULL) - (b->version != NULL);
+    return strcmp(a->version, b->version);
+}
+
+/* An advisory_packages row kept for the index, before its advisory has an index. */
+struct sca_row {
+    int64_t row_id;
+    size_t want; /* the first want of its key */
+    int64_t adv_id;
+    const char *eco, *name, *key, *ranges, *versions;
+};
+
+/* Advisory ids already queued by the alias walk. */
+struct sca_seen {
+    int64_t id;
+    UT_hash_handle hh;
+};
+
+static int sca_id64_cmp(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* The keys and versions the SBOM's components are matched with, sorted by key and version. */
+static size_t sca_sbom_wants(const struct nr_sbom *sbom, struct nr_arena *ar, struct sca_want **out)
+{
+    struct sca_want *w = nr_malloc((2 * sbom->ncomponents + 1) * sizeof(*w));
+    struct sca_ident id;
+    size_t n = 0;
+
+    sca_ident_init(&id);
+    for (size_t i = 0; i < sbom->ncomponents; i++) {
+        const struct nr_sbom_component *c = &sbom->components[i];
+        const char *key, *version;
+
+        sca_component_ident(&id, c, ar, &key, &version);
+        if (version == NULL)
+            continue; /* sca.h: a component without a version matches nothing */
+        if (key && *key)
+            w[n++] = (struct sca_want){key, version};
+        /* nr__sca_match's CPE fallback looks the vendor:product key up. */
+        nr_buf_reset(&id.kb);
+        if (c->cpe && *c->cpe && nr_cpe_parse(&id.cpe, c->cpe, NULL) == 0 &&
+            nr_buf_puts(&id.kb, "cpe:") == 0 && nr_cpe_product_key(&id.cpe, &id.kb) == 0)
+            w[n++] = (struct sca_want){nr_arena_strdup(ar, id.kb.p), NULL};
+    }
+    sca_ident_release(&id);
+    if (n > 1)
+        qsort(w, n, sizeof(*w), sca_want_cmp);
+    *out = w;
+    return n;
+}
+
+/* A row of a wanted key: its id and the first want of the key. */
+struct sca_rowref {
+    int64_t id;
+    size_t want;
+};
+
+static int sca_rowref_cmp(const void *pa, const void *pb)
+{
+    const struct sca_rowref *a = pa, *b = pb;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int sca_row_cmp(const void *pa, const void *pb)
+{
+    const struct sca_row *a = pa, *b = pb;
+    if (a->want != b->want)
+        return a->want < b->want ? -1 : 1;
+    return a->row_id < b->row_id ? -1 : a->row_id > b->row_id;
+}
+
+/* Keeps the current row of s (id, advisory_id, ecosystem, name, ranges, versions: a row of the
+ * key of w[i]) when it can hit one of the key's versions. */
+static void sca_keep_row(struct nr_stmt *s, const struct sca_want *w, size_t nw, size_t i,
+                         struct sca_eco_cache *ec, struct nr_arena *ar, struct sca_row **rows,
+                         size_t *nrows, size_t *cap)
+{
+    struct sca_pkg p = {0};
+    const char *eco = nr_stmt_text(s, 2);
+    bool keep = w[i].version == NULL;
+
+    if (eco == NULL)
+        return;
+    if (strcmp(eco, ec->eco) != 0) {
+        ec->order = nr_order_for_ecosystem(eco);
+        snprintf(ec->eco, sizeof(ec->eco), "%s", eco);
+    }
+    p.order = strcmp(eco, "CPE") == 0 ? NR_ORDER_GENERIC : ec->order;
+    p.ranges = nr_stmt_text(s, 4);
+    p.versions = nr_stmt_text(s, 5);
+    for (size_t j = i; !keep && j < nw && strcmp(w[j].key, w[i].key) == 0; j++) {
+        const char *fixed = NULL;
+        enum nr_order fo = p.order;
+        if (j > i && strcmp(w[j].version, w[j - 1].version) == 0)
+            continue;
+        keep = sca_pkg_hit(&p, w[j].version, NULL, &fixed, &fo);
+    }
+    if (!keep)
+        return;
+    *rows = sca_grow(*rows, cap, *nrows, sizeof(**rows));
+    (*rows)[*nrows] = (struct sca_row){nr_stmt_int(s, 0),
+                                       i,
+                                       nr_stmt_int(s, 1),
+                                       nr_arena_strdup(ar, eco),
+                                       nr_arena_strdup(ar, nr_stmt_text(s, 3)),
+                                       w[i].key,
+                                       nr_arena_strdup(ar, p.ranges),
+                                       nr_arena_strdup(ar, p.versions)};
+    (*nrows)++;
+}
+
+#define SCA_ROWS "SELECT id, advisory_id, ecosystem, name, ranges, versions FROM advisory_packages"
+
+/* Reads the advisory_packages rows of the wanted keys, keeping those that can hit one of the
+ * key's versions (an entry that hits none of them changes nothing in a match), in the order of
+ * the full index's chains: by key, then by row id. The ids come from the pkg_key index alone;
+ * the rows are then looked up by id, or, when they are more than a sixteenth of the table (a
+ * lookup costs about as much as reading sixteen rows in a scan), read in one scan merged with
+ * the sorted ids. */
+static int sca_read_rows(struct nr_review *rv, const struct sca_want *w, size_t nw,
+                         struct nr_arena *ar, struct sca_row **rows, size_t *nrows,
+                         struct nr_err *err)
+{
+    struct nr_stmt *ids = NULL, *s = NULL;
+    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC};
+    struct sca_rowref *refs = NULL;
+    size_t cap = 0, nrefs = 0, capr = 0;
+    int64_t last = 0;
+    int rc;
+
+    rc = nr_store_prepare(rv->st, "SELECT id FROM advisory_packages WHERE pkg_key = ?", &ids, err);
+    for (size_t i = 0; rc == 0 && i < nw;) {
+        size_t k = i + 1;
+
+        while (k < nw && strcmp(w[k].key, w[i].key) == 0)
+            k++;
+        nr_stmt_reset(ids);
+        nr_stmt_bind_text(ids, 1, w[i].key);
+        while ((rc = nr_stmt_step(ids, err)) == NR_STORE_ROW) {
+            refs = sca_grow(refs, &capr, nrefs, sizeof(*refs));
+            refs[nrefs].id = nr_stmt_int(ids, 0);
+            refs[nrefs++].want = i;
+        }
+        rc = rc < 0 ? rc : 0;
+        i = k;
+    }
+    if (rc == 0 && nrefs)
+        rc = nr_store_query_int(rv->st, err, &last,
+                                "SELECT COALESCE(MAX(id), 0) FROM advisory_packages", "");
+    if (rc || nrefs == 0)
+        goto out;
+    if (nrefs > 1)
+        qsort(refs, nrefs, sizeof(*refs), sca_rowref_cmp);
+    if ((int64_t)nrefs * 16 > last) {
+        size_t r = 0;
+        rc = nr_store_prepare(rv->st, SCA_ROWS " ORDER BY id", &s, err);
+        while (rc == 0 && r < nrefs && (rc = nr_stmt_step(s, err)) == NR_STORE_ROW) {
+            int64_t id = nr_stmt_int(s, 0);
+            rc = 0;
+            while (r < nrefs && refs[r].id < id)
+                r++;
+            if (r < nrefs && refs[r].id == id)
+                sca_keep_row(s, w, nw, refs[r].want, &ec, ar, rows, nrows, &cap);
+        }
+        rc = rc < 0 ? rc : 0;
+    } else {
+        rc = nr_store_prepare(rv->st, SCA_ROWS " WHERE id = ?", &s, err);
+        for (size_t r = 0; rc == 0 && r < nrefs; r++) {
+            nr_stmt_reset(s);
+            nr_stmt_bind_int(s, 1, refs[r].id);
+            rc = nr_stmt_step(s, err);
+            if (rc == NR_STORE_ROW)
+                sca_keep_row(s, w, nw, refs[r].want, &ec, ar, rows, nrows, &cap);
+            rc = rc < 0 ? rc : 0; /* a row removed since is as if never there */
+        }
+    }
+    if (*nrows > 1)
+        qsort(*rows, *nrows, sizeof(**rows), sca_row_cmp);
+out:
+    nr_free(refs);
+    nr_stmt_free(ids);
+    nr_stmt_free(s);
+    return rc;
+}
+
+/* The advisories (not withdrawn) of the kept rows and every advisory of their alias groups:
+ * the ids and aliases they share are followed both ways, through not withdrawn advisories only,
+ * as the full index's grouping joins them. *ids (sorted) is the caller's. */
+static int sca_walk_aliases(struct nr_review *rv, const struct sca_row *rows, size_t nrows,
+                            int64_t **ids, size_t *nids, struct nr_err *err)
+{
+    struct nr_stmt *live = NULL, *of = NULL, *sharing = NULL;
+    struct sca_seen *seen = NULL, *e, *tmp;
+    int64_t *queue = nr_malloc((nrows + 1) * sizeof(*queue));
+    size_t nq = 0, capq = nrows + 1, cap = 0;
+    int rc;
+
+    *ids = NULL;
+    *nids = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        HASH_FIND(hh, seen, &rows[i].adv_id, sizeof(int64_t), e);
+        if (e)
+            continue;
+        e = nr_malloc(sizeof(*e));
+        e->id = rows[i].adv_id;
+        HASH_ADD(hh, seen, id, sizeof(e->id), e);
+        queue[nq++] = e->id;
+    }
+    rc = nr_store_prepare(rv->st, "SELECT 1 FROM advisories WHERE id = ? AND withdrawn IS NULL",
+                          &live, err);
+    if (rc == 0)
+        rc = nr_store_prepare(rv->st, "SELECT alias FROM advisory_aliases WHERE advisory_id = ?",
+                              &of, err);
+    if (rc == 0)
+        rc = nr_store_prepare(rv->st, "SELECT advisory_id FROM advisory_aliases WHERE alias = ?",
+                              &sharing, err);
+    for (size_t q = 0; rc == 0 && q < nq; q++) {
+        nr_stmt_reset(live);
+        nr_stmt_bind_int(live, 1, queue[q]);
+        rc = nr_stmt_step(live, err);
+        if (rc != NR_STORE_ROW) {
+            rc = rc < 0 ? rc : 0; /* withdrawn (or gone): in no group, links nothing */
+            continue;
+        }
+        rc = 0;
+        *ids = sca_grow(*ids, &cap, *nids, sizeof(**ids));
+        (*ids)[(*nids)++] = queue[q];
+        nr_stmt_reset(of);
+        nr_stmt_bind_int(of, 1, queue[q]);
+        while (rc == 0 && (rc = nr_stmt_step(of, err)) == NR_STORE_ROW) {
+            const char *alias = nr_stmt_text(of, 0);
+            rc = 0;
+            if (alias == NULL || *alias == '\0')
+                continue;
+            nr_stmt_reset(sharing);
+            nr_stmt_bind_text(sharing, 1, alias);
+            while ((rc = nr_stmt_step(sharing, err)) == NR_STORE_ROW) {
+                int64_t other = nr_stmt_int(sharing, 0);
+                HASH_FIND(hh, seen, &other, sizeof(other), e);
+                if (e)
+                    continue;
+                e = nr_malloc(sizeof(*e));
+                e->id = other;
+                HASH_ADD(hh, seen, id, sizeof(e->id), e);
+                queue = sca_grow(queue, &capq, nq, sizeof(*queue));
+                queue[nq++] = other;
+            }
+            rc = rc < 0 ? rc : 0;
+        }
+        rc = rc < 0 ? rc : 0;
+    }
+    if (*nids > 1)
+        qsort(*ids, *nids, sizeof(**ids), sca_id64_cmp);
+    HASH_ITER(hh, seen, e, tmp)
+    {
+        HASH_DEL(seen, e);
+        nr_free(e);
+    }
+    nr_free(queue);
+    nr_stmt_free(live);
+    nr_stmt_free(of);
+    nr_stmt_free(sharing);
+    return rc;
+}
+
+/* Loads the advisories ids (sorted, not withdrawn) with their aliases and groups. */
+static int sca_load_some(struct nr_review *rv, struct nr_sca_index *ix, const int64_t *ids,
+                         size_t nids, struct nr_err *err)
+{
+    struct nr_stmt *adv = NULL, *al = NULL;
+    struct sca_alias_state as = {0};
+    size_t cap = 0;
+    int rc;
+
+    rc = nr_store_prepare(rv->st, "SELECT " SCA_ADV_COLUMNS " FROM advisories WHERE id = ?", &adv,
+                          err);
+    if (rc == 0)
+        rc = nr_store_prepare(rv->st,
+                              "SELECT alias FROM advisory_aliases WHERE advisory_id = ? ORDER BY "
+                              "alias",
+                              &al, err);
+    for (size_t i = 0; rc == 0 && i < nids; i++) {
+        nr_stmt_reset(adv);
+        nr_stmt_bind_int(adv, 1, ids[i]);
+        rc = nr_stmt_step(adv, err);
+        if (rc == NR_STORE_ROW) {
+            sca_adv_add(ix, adv, &cap);
+            rc = 0;
+        } else if (rc == NR_STORE_DONE) {
+            rc = 0; /* removed since the walk: as if withdrawn */
+        }
+    }
+    for (size_t j = 0; rc == 0 && j < ix->nadvs; j++) {
+        nr_stmt_reset(al);
+        nr_stmt_bind_int(al, 1, ix->advs[j].id);
+        while ((rc = nr_stmt_step(al, err)) == NR_STORE_ROW) {
+            const char *alias = nr_stmt_text(al, 0);
+            if (alias && *alias)
+                sca_alias_add(ix, &as, j, alias);
+        }
+        rc = rc < 0 ? rc : 0;
+    }
+    if (rc == 0)
+        sca_alias_groups(ix, &as);
+    nr_free(as.refs);
+    nr_stmt_free(adv);
+    nr_stmt_free(al);
+    return rc;
+}
+
+int nr_sca_index_build_keys(struct nr_review *rv, const struct nr_sbom *sbom,
+                            struct nr_sca_index **out, struct nr_err *err)
+{
+    struct nr_sca_index *ix;
+    struct nr_arena ar;
+    struct sca_want *wants = NULL;
+    struct sca_row *rows = NULL;
+    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC};
+    int64_t *ids = NULL, stored = 0;
+    size_t nwants, nrows = 0, nids = 0, cap = 0;
+    int rc;
+
+    *out = NULL;
+    if (sbom == NULL)
+        return nr_err_set(err, NR_EINVAL, NULL, "no SBOM to build an index for");
+    ix = sca_index_new(rv);
+    nr_arena_init(&ar);
+    nwants = sca_sbom_wants(sbom, &ar, &wants);
+    rc = nr_store_query_int(rv->st, err, &stored,
+                            "SELECT COUNT(*) FROM advisories WHERE withdrawn IS NULL", "");
+    if (rc == 0)
+        rc = sca_read_rows(rv, wants, nwants, &ar, &rows, &nrows, err);
+    if (rc == 0)
+        rc = sca_walk_aliases(rv, rows, nrows, &ids, &nids, err);
+    if (rc == 0)
+        rc = sca_load_some(rv, ix, ids, nids, err);
+    for (size_t i = 0; rc == 0 && i < nrows; i++) {
+        uint32_t adv;
+        if (nr__sca_adv_find(ix, rows[i].adv_id, &adv))
+            sca_pkg_add(ix, &cap, &ec, adv, rows[i].eco, rows[i].name, rows[i].key, rows[i].ranges,
+                        rows[i].versions);
+    }
+    ix->nstored = (size_t)stored;
+    nr_free(ids);
+    nr_free(rows);
+    nr_free(wants);
+    nr_arena_release(&ar);
+    if (rc) {
+        nr_sca_index_free(ix);
+        return rc;
+    }
+    *out = ix;
+    return 0;
 }
 
 /* ---- alias groups ---- */
@@ -1070,14 +1532,11 @@ int nr__sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom,
     double t0 = nr__sca_clock();
     struct nr__sca_hits hits = {0};
     struct nr__sca_vexset vs;
-    struct nr_purl purl;
-    struct nr_cpe cpe;
-    struct nr_buf kb;
+    struct sca_ident id;
     const char **suppliers = nr_malloc((sbom->ncomponents + 1) * sizeof(*suppliers));
     const char **countries = nr_malloc((sbom->ncomponents + 1) * sizeof(*countries));
     json_t *report, *summary, *sev, *findings, *prov, *meta;
     size_t fcap = 0, vulnerable = 0, vulns = 0, suppressed = 0, bysev[5] = {0};
-    char key[NR_PKG_KEY_MAX];
 
     (void)err;
     memset(an, 0, sizeof(*an));
@@ -1085,32 +1544,16 @@ int nr__sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom,
     an->keys = nr_arena_alloc(&an->arena, (sbom->ncomponents + 1) * sizeof(*an->keys));
     an->versions = nr_arena_alloc(&an->arena, (sbom->ncomponents + 1) * sizeof(*an->versions));
     an->missing = nr_arena_alloc(&an->arena, sbom->ncomponents + 1);
-    nr_purl_init(&purl);
-    nr_cpe_init(&cpe);
-    nr_buf_init(&kb, 4096);
+    sca_ident_init(&id);
     nr__sca_vexset_init(&vs, sbom->vex, sbom->nvex);
 
     for (size_t i = 0; i < sbom->ncomponents; i++) {
         const struct nr_sbom_component *c = &sbom->components[i];
-        const char *version = c->version && *c->version ? c->version : NULL;
-        bool ident = false, cpe_ok = false;
+        const char *version;
+        bool ident = sca_component_ident(&id, c, &an->arena, &an->keys[i], &version);
         size_t before = an->nfindings;
         unsigned miss = 0;
 
-        if (c->purl && nr_purl_parse(&purl, c->purl, NULL) == 0) {
-            ident = true;
-            if (nr_pkg_key_purl(&purl, key, sizeof(key), NULL) == 0)
-                an->keys[i] = nr_arena_strdup(&an->arena, key);
-            if (version == NULL && purl.version && *purl.version)
-                version = nr_arena_strdup(&an->arena, purl.version);
-        }
-        if (c->cpe && (!ident || version == NULL)) {
-            cpe_ok = nr_cpe_parse(&cpe, c->cpe, NULL) == 0;
-            ident = ident || cpe_ok;
-            nr_buf_reset(&kb);
-            if (cpe_ok && version == NULL && nr_cpe_version(&cpe, &kb) == 0 && kb.len)
-                version = nr_arena_strdup(&an->arena, kb.p);
-        }
         an->versions[i] = version;
         if (c->supplier == NULL || *c->supplier == '\0')
             miss |= NR__SCA_NO_SUPPLIER;
@@ -1160,7 +1603,7 @@ int nr__sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom,
     json_object_set_new(meta, "components", json_integer((json_int_t)sbom->ncomponents));
     json_object_set_new(meta, "dependencies", json_integer((json_int_t)sbom->ndeps));
     json_object_set_new(report, "sbom", meta);
-    json_object_set_new(report, "advisories", json_integer((json_int_t)ix->nadvs));
+    json_object_set_new(report, "advisories", json_integer((json_int_t)ix->nstored));
 
     summary = json_object();
     sev = json_object();
@@ -1224,9 +1667,7 @@ int nr__sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom,
     nr_free(suppliers);
     nr_free(countries);
     nr__sca_vexset_release(&vs);
-    nr_buf_release(&kb);
-    nr_cpe_release(&cpe);
-    nr_purl_release(&purl);
+    sca_ident_release(&id);
     nr_free(hits.v);
     return 0;
 }

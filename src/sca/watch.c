@@ -8,8 +8,10 @@
  * One pass: the SBOMs under watch are listed once, then each SBOM's components, known matches
  * and VEX statements are read through three prepared statements that are reset, not prepared
  * again, per SBOM. Components carry the package key and the version the attach matched them
- * with, so a component costs a hash lookup unless its key hits. Writes come last, in one
- * transaction: reading never waits on them and a failure leaves nothing.
+ * with, and a portfolio repeats the same packages in the same versions: each distinct (key, CPE,
+ * version) is matched once per run and remembered, so that most components cost one lookup.
+ * Writes come last, in one transaction: reading never waits on them and a failure leaves
+ * nothing.
  */
 #include "netreview/sca.h"
 #include "sca/sca_int.h"
@@ -24,7 +26,8 @@
 
 #include "netreview/banned.h"
 
-#define WATCH_GROUP_BIT (1LL << 40) /* marks a group in a seen-set key */
+#define WATCH_GROUP_BIT    (1LL << 40) /* marks a group in a seen-set key */
+#define WATCH_MEMO_KEY_MAX 65536       /* bytes of a remembered (key, CPE, version) */
 
 struct watch_sbom {
     int64_t id, case_id;
@@ -125,6 +128,17 @@ static char *watch_dup(struct nr_arena *ar, const char *s)
     return nr_arena_strdup(ar, s ? s : "");
 }
 
+/* The advisories a (package key, CPE, version) triple hits, in nr__sca_match's order: a
+ * portfolio repeats the same packages in the same versions, and a triple is matched once per
+ * run. The key is the three texts, each followed by a NUL (NULL read as ""; nr__sca_match
+ * reads both alike). */
+struct watch_memo {
+    const char *text;
+    size_t len;
+    uint32_t off, n; /* hits: run->advs[off..off + n) */
+    UT_hash_handle hh;
+};
+
 struct watch_run {
     struct nr_review *rv;
     const struct nr_sca_index *ix;
@@ -135,7 +149,72 @@ struct watch_run {
     struct watch_case *cases;
     struct nr_arena arena; /* lives for the run: case texts */
     struct nr__sca_hits hits;
+    struct watch_memo *memo;
+    struct nr_arena memo_arena;
+    uint32_t *advs; /* the memo's hits */
+    uint32_t *one;  /* the hits of a component too long to remember */
+    size_t nadvs, capadvs;
+    struct nr_buf mkey;
 };
+
+/* The memo holds a few hundred thousand triples. uthash lets a bucket's chain grow to ten
+ * entries before it doubles, each entry a cache miss: for this table it starts with buckets
+ * enough for chains of one, which halves the time of a whole-portfolio watch. The macros are
+ * read where HASH_ADD expands, so only the memo's table starts this large. */
+#undef HASH_INITIAL_NUM_BUCKETS
+#undef HASH_INITIAL_NUM_BUCKETS_LOG2
+#define HASH_INITIAL_NUM_BUCKETS      (1U << 18)
+#define HASH_INITIAL_NUM_BUCKETS_LOG2 18U
+
+/* The advisories component (key, cpe, version) hits: *advs[0..*n), valid until the next call. */
+static void watch_match(struct watch_run *w, const char *key, const char *cpe, const char *version,
+                        const uint32_t **advs, size_t *n)
+{
+    struct watch_memo *m;
+    const char *parts[3] = {key, cpe, version};
+    bool fits = true;
+    char *text;
+
+    nr_buf_reset(&w->mkey);
+    for (size_t i = 0; fits && i < 3; i++)
+        fits = nr_buf_append(&w->mkey, parts[i] ? parts[i] : "",
+                             parts[i] ? strlen(parts[i]) + 1 : 1) == 0;
+    if (!fits) {
+        /* Texts past the buffer's cap (none a reader keeps): matched, not remembered. */
+        w->hits.n = 0;
+        nr__sca_match(w->ix, key, cpe, version, &w->hits, NULL);
+        w->one = nr_realloc(w->one, (w->hits.n + 1) * sizeof(*w->one));
+        for (size_t i = 0; i < w->hits.n; i++)
+            w->one[i] = w->hits.v[i].adv;
+        *advs = w->one;
+        *n = w->hits.n;
+        return;
+    }
+    HASH_FIND(hh, w->memo, w->mkey.p, w->mkey.len, m);
+    if (m == NULL) {
+        w->hits.n = 0;
+        nr__sca_match(w->ix, key, cpe, version, &w->hits, NULL);
+        m = nr_arena_alloc(&w->memo_arena, sizeof(*m));
+        text = nr_arena_alloc(&w->memo_arena, w->mkey.len);
+        memcpy(text, w->mkey.p, w->mkey.len);
+        m->text = text;
+        m->len = w->mkey.len;
+        m->off = (uint32_t)w->nadvs;
+        m->n = (uint32_t)w->hits.n;
+        for (size_t i = 0; i < w->hits.n; i++) {
+            w->advs = watch_grow(w->advs, &w->capadvs, w->nadvs, sizeof(*w->advs));
+            w->advs[w->nadvs++] = w->hits.v[i].adv;
+        }
+        HASH_ADD_KEYPTR(hh, w->memo, m->text, m->len, m);
+    }
+    *advs = w->advs + m->off;
+    *n = m->n;
+}
+
+#undef HASH_INITIAL_NUM_BUCKETS
+#undef HASH_INITIAL_NUM_BUCKETS_LOG2
+#define HASH_INITIAL_NUM_BUCKETS      32U
+#define HASH_INITIAL_NUM_BUCKETS_LOG2 5U
 
 /* Re-matches one SBOM. */
 static int watch_one(struct watch_run *w, const struct watch_sbom *sb, struct nr_err *err)
@@ -185,13 +264,15 @@ static int watch_one(struct watch_run *w, const struct watch_sbom *sb, struct nr
         const char *ref = nr_stmt_text(w->comps, 1), *name = nr_stmt_text(w->comps, 2);
         const char *version = nr_stmt_text(w->comps, 3), *purl = nr_stmt_text(w->comps, 4);
 
+        const uint32_t *advs;
+        size_t nadvs;
+
         w->st->components++;
-        w->hits.n = 0;
-        nr__sca_match(w->ix, nr_stmt_text(w->comps, 6), nr_stmt_text(w->comps, 5), version,
-                      &w->hits, NULL);
-        w->st->matches += (int64_t)w->hits.n;
-        for (size_t i = 0; i < w->hits.n; i++) {
-            uint32_t adv = w->hits.v[i].adv;
+        watch_match(w, nr_stmt_text(w->comps, 6), nr_stmt_text(w->comps, 5), version, &advs,
+                    &nadvs);
+        w->st->matches += (int64_t)nadvs;
+        for (size_t i = 0; i < nadvs; i++) {
+            uint32_t adv = advs[i];
             const struct nr__sca_adv *a = nr__sca_adv(w->ix, adv);
             const char *ids[NR__SCA_IDS_MAX];
             size_t nids;
@@ -224,8 +305,8 @@ static int watch_one(struct watch_run *w, const struct watch_sbom *sb, struct nr
             wc->news++;
             w->news[w->nnews - 1].news_of = wc;
             /* The most severe of the group's advisories that hit names the flag. */
-            for (size_t j = 0; j < w->hits.n; j++) {
-                const struct nr__sca_adv *b = nr__sca_adv(w->ix, w->hits.v[j].adv);
+            for (size_t j = 0; j < nadvs; j++) {
+                const struct nr__sca_adv *b = nr__sca_adv(w->ix, advs[j]);
                 int rank = nr__sca_severity_rank(b->severity);
                 if (b->group != a->group || rank <= wc->rank)
                     continue;
@@ -347,6 +428,8 @@ int nr_sca_watch(struct nr_review *rv, const struct nr_actor *a, struct nr_sca_w
                           "only the office and the local administrator run the watch");
     memset(&w, 0, sizeof(w));
     nr_arena_init(&w.arena);
+    nr_arena_init(&w.memo_arena);
+    nr_buf_init(&w.mkey, WATCH_MEMO_KEY_MAX);
     rc = nr_sca_index_acquire(rv, &ix, err);
     t1 = nr__sca_clock();
     st->index_seconds = t1 - t0;
@@ -392,6 +475,11 @@ int nr_sca_watch(struct nr_review *rv, const struct nr_actor *a, struct nr_sca_w
 out:
     st->match_seconds = nr__sca_clock() - t1;
     HASH_CLEAR(hh, w.cases);
+    HASH_CLEAR(hh, w.memo);
+    nr_free(w.advs);
+    nr_free(w.one);
+    nr_buf_release(&w.mkey);
+    nr_arena_release(&w.memo_arena);
     nr_free(w.hits.v);
     nr_free(w.news);
     nr_free(sboms);

@@ -268,17 +268,31 @@ static char *cdx(const struct comp *c, size_t n, const char *vulns)
     return nr_buf_steal(&b);
 }
 
+/* Analyses the SBOM of components c with the process-wide index, and again with an index
+ * restricted to its keys (nr_sca_index_build_keys), which must give the same report but for
+ * the analysis time. */
 static json_t *analyze(struct world *w, const struct comp *c, size_t n, const char *vulns)
 {
-    struct nr_sca_index *ix = NULL;
+    struct nr_sca_index *ix = NULL, *kx = NULL;
     struct nr_sbom s;
-    json_t *report = NULL;
+    json_t *report = NULL, *again = NULL;
     char *doc = cdx(c, n, vulns);
 
     nr_sbom_init(&s);
     CHECK(0, nr_sbom_read_mem(&s, doc, strlen(doc), &E));
     CHECK(0, nr_sca_index_acquire(w->rv, &ix, &E));
     CHECK(0, nr_sca_analyze(ix, &s, &report, &E));
+    CHECK(0, nr_sca_index_build_keys(w->rv, &s, &kx, &E));
+    CHECK(0, nr_sca_analyze(kx, &s, &again, &E));
+    assert_true(nr_sca_index_advisories(kx) == nr_sca_index_advisories(ix));
+    json_object_del(again, "seconds");
+    json_object_set(again, "seconds", json_object_get(report, "seconds"));
+    if (!json_equal(report, again)) {
+        char *a = json_dumps(report, JSON_SORT_KEYS), *b = json_dumps(again, JSON_SORT_KEYS);
+        fail_msg("the restricted index reports\n%s\nthe full one\n%s", b, a);
+    }
+    json_decref(again);
+    nr_sca_index_free(kx);
     nr_sca_index_release(ix);
     nr_sbom_release(&s);
     nr_free(doc);
@@ -494,6 +508,25 @@ static void test_aliases_and_withdrawn(void **state)
     assert_int_equal((int64_t)nr_sca_index_advisories(ix), stored - 1);
     assert_int_equal(json_integer_value(json_object_get(r, "advisories")), stored - 1);
     nr_sca_index_free(ix);
+    json_decref(r);
+    /* A chain of three records of one vulnerability, only the first covering the SBOM's
+     * left-pad: an index restricted to its keys (analyze() compares) must follow the aliases
+     * through the second (sharing the CVE) to the third (sharing the PYSEC id, adding its own). */
+    osv_record(w, "GHSA-lpad-0000-0001", "\"CVE-2099-0001\"", "npm", "left-pad",
+               SEMVER_RANGE("0", "1.0.0"), NULL, V_LOW, "left-pad", NULL);
+    osv_record(w, "OSV-2099-0002", "\"CVE-2099-0001\", \"PYSEC-2099-2\"", "npm", "left-pad",
+               SEMVER_RANGE("5.0.0", "6.0.0"), NULL, V_LOW, "left-pad again", NULL);
+    osv_record(w, "OSV-2099-0003", "\"PYSEC-2099-2\", \"RUSTSEC-2099-3\"", "npm", "right-pad",
+               SEMVER_RANGE("0", "1.0.0"), NULL, V_LOW, "right-pad", NULL);
+    import(w);
+    {
+        const struct comp lp[] = {
+            {"lp", "left-pad", "0.5.0", "pkg:npm/left-pad@0.5.0", NULL, S, NULL, false}};
+        r = analyze(w, lp, 1, NULL);
+    }
+    ids = json_object_get(one_finding(r, "lp"), "advisories");
+    assert_int_equal(json_array_size(ids), 6);
+    assert_string_equal(json_string_value(json_array_get(ids, 4)), "RUSTSEC-2099-3");
     json_decref(r);
 }
 
