@@ -37,8 +37,8 @@ struct nr_dns_answer {
     char name[NR_DNS_NAME_MAX]; /* owner name, lower case, no trailing dot */
     uint16_t type;              /* 1 A, 28 AAAA, 5 CNAME, others kept with no data */
     uint32_t ttl;
-    struct nr_addr addr;        /* A / AAAA (ver 0 otherwise) */
-    char cname[NR_DNS_NAME_MAX];/* CNAME target, "" otherwise */
+    struct nr_addr addr;         /* A / AAAA (ver 0 otherwise) */
+    char cname[NR_DNS_NAME_MAX]; /* CNAME target, "" otherwise */
 };
 
 struct nr_dns_msg {
@@ -49,7 +49,7 @@ struct nr_dns_msg {
     uint16_t qtype;
     uint16_t nquestions, nanswers_total; /* counts from the header */
     struct nr_dns_answer answers[NR_DNS_MAX_ANSWERS];
-    size_t nanswers;                     /* answers kept */
+    size_t nanswers; /* answers kept */
 };
 
 /* Decodes a DNS message (UDP payload; for TCP the caller strips the 2-byte length). */
@@ -73,11 +73,11 @@ int nr_tls_client_hello(const uint8_t *p, size_t n, struct nr_tls_hello *h);
 
 struct nr_http_req {
     char method[16];
-    char target[512];     /* request target, cut at 511 bytes; passwords in it as "***" */
-    char host[256];       /* Host header, lower case, without the port; "" when none */
+    char target[512]; /* request target, cut at 511 bytes; passwords in it as "***" */
+    char host[256];   /* Host header, lower case, without the port; "" when none */
     char user_agent[128];
-    bool basic_auth;      /* an Authorization: Basic header (clear-text credentials) */
-    char basic_user[64];  /* its user name, decoded; never the password */
+    bool basic_auth;            /* an Authorization: Basic header (clear-text credentials) */
+    char basic_user[64];        /* its user name, decoded; never the password */
     bool credentials_in_target; /* password=, passwd=, pwd= in the query string, or
                                    user:password@ in an absolute target */
 };
@@ -92,24 +92,25 @@ int nr_http_request(const uint8_t *p, size_t n, struct nr_http_req *r);
 /* Risk flags kept from nDPI's flow risks (ndpi_risk_enum), in the engine's own words. */
 #define NR_RISK_CLEAR_TEXT_CREDENTIALS 0x0001u /* NDPI_CLEAR_TEXT_CREDENTIALS */
 #define NR_RISK_UNSAFE_PROTOCOL        0x0002u /* NDPI_UNSAFE_PROTOCOL */
-#define NR_RISK_REMOTE_ACCESS          0x0004u /* NDPI_DESKTOP_OR_FILE_SHARING_SESSION or a
-                                                  protocol of category remote access */
-#define NR_RISK_KNOWN_PORT_MISMATCH    0x0008u /* NDPI_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT */
-#define NR_RISK_OBSOLETE_TLS           0x0010u /* NDPI_TLS_OBSOLETE_VERSION, weak cipher */
-#define NR_RISK_SELF_SIGNED            0x0020u /* NDPI_TLS_SELFSIGNED_CERTIFICATE */
-#define NR_RISK_SUSPICIOUS_DGA         0x0040u /* NDPI_SUSPICIOUS_DGA_DOMAIN */
-#define NR_RISK_BINARY_TRANSFER        0x0080u /* NDPI_BINARY_APPLICATION_TRANSFER */
-#define NR_RISK_OTHER                  0x8000u /* any other risk nDPI raised */
+#define NR_RISK_REMOTE_ACCESS                                                                      \
+    0x0004u                                 /* NDPI_DESKTOP_OR_FILE_SHARING_SESSION or a           \
+                                               protocol of category remote access */
+#define NR_RISK_KNOWN_PORT_MISMATCH 0x0008u /* NDPI_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT */
+#define NR_RISK_OBSOLETE_TLS        0x0010u /* NDPI_TLS_OBSOLETE_VERSION, weak cipher */
+#define NR_RISK_SELF_SIGNED         0x0020u /* NDPI_TLS_SELFSIGNED_CERTIFICATE */
+#define NR_RISK_SUSPICIOUS_DGA      0x0040u /* NDPI_SUSPICIOUS_DGA_DOMAIN */
+#define NR_RISK_BINARY_TRANSFER     0x0080u /* NDPI_BINARY_APPLICATION_TRANSFER */
+#define NR_RISK_OTHER               0x8000u /* any other risk nDPI raised */
 
 struct nr_ndpi;
 struct nr_ndpi_flow;
 
 struct nr_ndpi_result {
-    char proto[48];     /* "TLS.Google", "DNS", "HTTP", "SSH", "Unknown" (ndpi_protocol2name) */
-    char app[32];       /* application protocol name, or the master's when none */
-    char category[32];  /* nDPI category name ("RemoteAccess", "Web", ...) */
-    uint32_t risks;     /* NR_RISK_* */
-    bool decided;       /* detection is complete; feeding more packets changes nothing */
+    char proto[48];    /* "TLS.Google", "DNS", "HTTP", "SSH", "Unknown" (ndpi_protocol2name) */
+    char app[32];      /* application protocol name, or the master's when none */
+    char category[32]; /* nDPI category name ("RemoteAccess", "Web", ...) */
+    uint32_t risks;    /* NR_RISK_* */
+    bool decided;      /* detection is complete; feeding more packets changes nothing */
 };
 
 int nr_ndpi_new(struct nr_ndpi **out, struct nr_err *err);

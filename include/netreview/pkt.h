@@ -51,22 +51,22 @@ struct nr_addr {
 };
 
 struct nr_pkt {
-    uint64_t num;        /* 1-based packet number in the capture */
-    uint64_t ts_us;      /* capture time, microseconds since the epoch */
-    uint32_t caplen;     /* bytes captured of the frame */
-    uint32_t wirelen;    /* bytes of the frame on the wire */
+    uint64_t num;     /* 1-based packet number in the capture */
+    uint64_t ts_us;   /* capture time, microseconds since the epoch */
+    uint32_t caplen;  /* bytes captured of the frame */
+    uint32_t wirelen; /* bytes of the frame on the wire */
     enum nr_pkt_status status;
-    uint16_t vlan;       /* outermost VLAN id, 0 when untagged */
+    uint16_t vlan; /* outermost VLAN id, 0 when untagged */
     struct nr_addr src, dst;
-    uint8_t proto;       /* IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6) */
+    uint8_t proto; /* IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6) */
     uint16_t sport, dport;
-    uint8_t tcp_flags;   /* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 */
+    uint8_t tcp_flags; /* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 */
     uint32_t tcp_seq;
-    bool fragment;       /* part of a fragmented datagram */
-    bool first_fragment; /* ... and the first part (ports decoded when they fit) */
-    uint32_t ip_len;     /* IP total length from the header (bytes of the packet on the wire) */
-    const uint8_t *l3;   /* the IP header, for nDPI */
-    uint32_t l3_len;     /* captured bytes from l3 (<= ip_len) */
+    bool fragment;          /* part of a fragmented datagram */
+    bool first_fragment;    /* ... and the first part (ports decoded when they fit) */
+    uint32_t ip_len;        /* IP total length from the header (bytes of the packet on the wire) */
+    const uint8_t *l3;      /* the IP header, for nDPI */
+    uint32_t l3_len;        /* captured bytes from l3 (<= ip_len) */
     const uint8_t *payload; /* transport payload (after the TCP/UDP header); NULL when none */
     uint32_t payload_len;   /* captured payload bytes */
     /* Payload bytes on the wire, from the IP (and UDP) lengths: what a short snap length cut is
@@ -92,13 +92,13 @@ int nr_addr_cmp(const struct nr_addr *a, const struct nr_addr *b);
 struct nr_capture;
 
 struct nr_capture_stats {
-    uint64_t packets, bytes;          /* frames read and their wire bytes */
+    uint64_t packets, bytes; /* frames read and their wire bytes */
     uint64_t ip, not_ip, truncated, malformed, fragments, vlan_tagged, ipv6;
-    uint64_t file_size, file_offset;  /* for a progress bar (0 for live) */
-    uint64_t dropped;                 /* live: dropped by the kernel (pcap_stats) */
+    uint64_t file_size, file_offset; /* for a progress bar (0 for live) */
+    uint64_t dropped;                /* live: dropped by the kernel (pcap_stats) */
     int dlt;
-    const char *dlt_name;             /* libpcap's name of the link type ("EN10MB") */
-    const char *format;               /* "pcap", "pcapng" or "live" */
+    const char *dlt_name; /* libpcap's name of the link type ("EN10MB") */
+    const char *format;   /* "pcap", "pcapng" or "live" */
 };
 
 /* Opens a pcap or pcapng file. NR_EPARSE (field "capture") when it is neither or its link type
@@ -140,26 +140,26 @@ enum nr_flow_end {
 #define NR_DIR_S2C 1
 
 struct nr_flow {
-    uint64_t id;                 /* 1-based, in order of creation */
+    uint64_t id; /* 1-based, in order of creation */
     struct nr_addr cli, srv;
     uint16_t cli_port, srv_port; /* 0 for protocols without ports */
     uint8_t proto;
     uint16_t vlan;
     uint64_t first_us, last_us;
     uint64_t first_pkt, last_pkt; /* packet numbers */
-    uint64_t pkts[2], bytes[2];  /* per direction (NR_DIR_*), bytes = IP total lengths */
-    uint64_t payload[2];         /* transport payload bytes per direction */
+    uint64_t pkts[2], bytes[2];   /* per direction (NR_DIR_*), bytes = IP total lengths */
+    uint64_t payload[2];          /* transport payload bytes per direction */
     uint32_t fragments;
     enum nr_tcp_state tcp;
-    bool handshake_seen;         /* the client is known from a SYN, not guessed */
-    void *user;                  /* the analysis's per-flow state; the table never touches it */
+    bool handshake_seen; /* the client is known from a SYN, not guessed */
+    void *user;          /* the analysis's per-flow state; the table never touches it */
 };
 
 struct nr_flow_config {
-    size_t max_flows;       /* 0: 262144 */
-    uint64_t tcp_idle_us;   /* 0: 300 s */
-    uint64_t udp_idle_us;   /* 0: 120 s (also other protocols) */
-    uint64_t closed_us;     /* 0: 10 s after CLOSED/RESET */
+    size_t max_flows;     /* 0: 262144 */
+    uint64_t tcp_idle_us; /* 0: 300 s */
+    uint64_t udp_idle_us; /* 0: 120 s (also other protocols) */
+    uint64_t closed_us;   /* 0: 10 s after CLOSED/RESET */
     /* Called exactly once per flow as it leaves the table; the flow is freed after it returns. */
     void (*on_end)(void *ctx, struct nr_flow *f, enum nr_flow_end why);
     void *ctx;

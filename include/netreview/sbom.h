@@ -31,9 +31,9 @@
 #include <stdint.h>
 
 #define NR_SBOM_MAX_BYTES      (1024ULL * 1024 * 1024) /* one document */
-#define NR_SBOM_MAX_COMPONENTS 2000000                 /* components and packages, nested ones too */
-#define NR_SBOM_MAX_DEPTH      64                      /* nesting of components and JSON */
-#define NR_SBOM_MAX_STRING     65536                   /* bytes in one kept string */
+#define NR_SBOM_MAX_COMPONENTS 2000000 /* components and packages, nested ones too */
+#define NR_SBOM_MAX_DEPTH      64      /* nesting of components and JSON */
+#define NR_SBOM_MAX_STRING     65536   /* bytes in one kept string */
 
 enum nr_sbom_format { NR_SBOM_NONE, NR_SBOM_CYCLONEDX, NR_SBOM_SPDX };
 
@@ -54,9 +54,9 @@ struct nr_sbom_component {
     const char *hash;     /* strongest hash as "SHA-256:hex" (SHA-512, SHA-384, SHA-256, SHA-1,
                              MD5 in that preference); NULL when none */
     unsigned nhashes;
-    const char *parent;   /* ref of the enclosing component for nested CycloneDX components */
-    const char *path;     /* JSON path of the component ("components[3].components[0]") */
-    const char *problem;  /* why its purl or CPE could not be parsed; NULL when fine */
+    const char *parent;  /* ref of the enclosing component for nested CycloneDX components */
+    const char *path;    /* JSON path of the component ("components[3].components[0]") */
+    const char *problem; /* why its purl or CPE could not be parsed; NULL when fine */
 };
 
 /* A VEX statement: CycloneDX vulnerabilities[] with analysis, one per affected ref. SPDX 2.3 has
@@ -77,9 +77,9 @@ struct nr_sbom_dep {
 
 struct nr_sbom {
     enum nr_sbom_format format;
-    const char *spec_version;   /* "1.5", "SPDX-2.3" */
-    const char *serial;         /* CycloneDX serialNumber, SPDX documentNamespace */
-    const char *subject;        /* metadata.component name (CycloneDX) or document name (SPDX) */
+    const char *spec_version; /* "1.5", "SPDX-2.3" */
+    const char *serial;       /* CycloneDX serialNumber, SPDX documentNamespace */
+    const char *subject;      /* metadata.component name (CycloneDX) or document name (SPDX) */
     const char *subject_version;
     struct nr_sbom_component *components;
     size_t ncomponents;
