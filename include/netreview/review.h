@@ -225,6 +225,11 @@ int nr__case_task_check(struct nr_review *rv, const struct nr_actor *a, const st
 /* After a rolled-back transaction that added evidence: removes the sealed file of sha256 (hex)
  * unless a committed evidence row uses it (content addressing shares files between rows). */
 void nr__evidence_forget(struct nr_review *rv, const char *sha256);
+/* Decrypts evidence for an engine to read (nr_evidence_read: rights checked, the read audited)
+ * into a new 0600 file under <data_dir>/evidence/tmp; *path (the caller's to unlink and free)
+ * names it. Errors name `field`; on failure no file is left. */
+int nr__evidence_extract(struct nr_review *rv, const struct nr_actor *a, int64_t evidence_id,
+                         const char *field, char **path, struct nr_err *err);
 /* R14: flags one case for re-review: watch_reason = reason, watch_at and updated_at now, audit
  * "case.watch". Checks nothing (the caller decided) and runs inside the caller's transaction. */
 int nr__case_flag(struct nr_review *rv, const struct nr_actor *a, int64_t case_id,

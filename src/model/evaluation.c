@@ -903,6 +903,40 @@ static char *nr_evidence_path(struct nr_review *rv, struct nr_arena *ar, const c
     return nr_arena_printf(ar, "%s/evidence/%.2s/%s", rv->data_dir, hex, hex);
 }
 
+int nr__evidence_extract(struct nr_review *rv, const struct nr_actor *a, int64_t evidence_id,
+                         const char *field, char **path, struct nr_err *err)
+{
+    char *dir, *tmp = NULL;
+    int fd, rc;
+
+    *path = NULL;
+    dir = nr_asprintf("%s/evidence/tmp", rv->data_dir);
+    rc = nr_mkdirs(dir, err);
+    if (rc)
+        goto out;
+    /* R11: plaintext evidence is readable by its owner only, and only while an engine reads it. */
+    tmp = nr_asprintf("%s/extract-XXXXXX", dir);
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        rc = nr_err_set(err, -errno, field, "cannot create a file in %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    fchmod(fd, 0600);
+    rc = nr_evidence_read(rv, a, evidence_id, fd, err);
+    if (close(fd) != 0 && rc == 0)
+        rc = nr_err_set(err, -errno, field, "cannot write %s: %s", tmp, strerror(errno));
+    if (rc) {
+        unlink(tmp);
+        goto out;
+    }
+    *path = tmp;
+    tmp = NULL;
+out:
+    nr_free(tmp);
+    nr_free(dir);
+    return rc;
+}
+
 void nr__evidence_forget(struct nr_review *rv, const char *sha256)
 {
     struct nr_arena ar;

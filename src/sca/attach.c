@@ -365,8 +365,8 @@ int nr_sca_attach_evidence(struct nr_review *rv, const struct nr_actor *a, int64
     struct nr_case c;
     struct nr_sbom sbom;
     int64_t ecase = 0, sbom_id = 0;
-    char *dir = NULL, *tmp = NULL;
-    int fd = -1, rc;
+    char *tmp = NULL;
+    int rc;
 
     *report = NULL;
     nr_arena_init(&ar);
@@ -400,35 +400,17 @@ int nr_sca_attach_evidence(struct nr_review *rv, const struct nr_actor *a, int64
         goto out;
     }
     /* The plain text lives only as long as the read: a private file, removed at once. */
-    dir = nr_asprintf("%s/evidence/tmp", rv->data_dir);
-    rc = nr_mkdirs(dir, err);
+    rc = nr__evidence_extract(rv, a, evidence_id, "evidence", &tmp, err);
     if (rc)
         goto out;
-    tmp = nr_asprintf("%s/sbom-XXXXXX", dir);
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        rc =
-            nr_err_set(err, -errno, "file", "cannot create a file in %s: %s", dir, strerror(errno));
-        nr_free(tmp);
-        tmp = NULL;
-        goto out;
-    }
-    fchmod(fd, 0600);
-    rc = nr_evidence_read(rv, a, evidence_id, fd, err);
-    close(fd);
-    fd = -1;
-    if (rc == 0)
-        rc = nr_sbom_read_file(&sbom, tmp, err);
+    rc = nr_sbom_read_file(&sbom, tmp, err);
     unlink(tmp);
+    nr_free(tmp);
+    tmp = NULL;
     if (rc == 0)
         rc = attach_sbom(rv, a, &c, task_id, NULL, evidence_id, &sbom, report, err);
 out:
-    if (fd >= 0)
-        close(fd);
-    if (tmp)
-        unlink(tmp);
     nr_free(tmp);
-    nr_free(dir);
     nr_sbom_release(&sbom);
     nr_arena_release(&ar);
     return rc;

@@ -294,9 +294,9 @@ static int evidence_plain(struct nr_review *rv, const struct nr_actor *a, const 
                           int64_t id, const char *field, char **path, char **filename,
                           struct nr_err *err)
 {
-    char *dir = NULL, *tmp = NULL, *name = NULL;
+    char *tmp = NULL, *name = NULL;
     int64_t ecase = 0;
-    int fd = -1, rc;
+    int rc;
 
     *path = NULL;
     *filename = NULL;
@@ -311,35 +311,14 @@ static int evidence_plain(struct nr_review *rv, const struct nr_actor *a, const 
                              id);
     if (rc)
         return rc;
-    dir = nr_asprintf("%s/evidence/tmp", rv->data_dir);
-    rc = nr_mkdirs(dir, err);
+    rc = nr__evidence_extract(rv, a, id, field, &tmp, err);
     if (rc)
         goto out;
-    tmp = nr_asprintf("%s/traffic-XXXXXX", dir);
-    /* R11: plaintext evidence is readable by its owner only, and only while it is analysed. */
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        rc = -errno;
-        nr_err_set(err, rc, field, "cannot create a file in %s: %s", dir, strerror(errno));
-        goto out;
-    }
-    fchmod(fd, 0600);
-    rc = nr_evidence_read(rv, a, id, fd, err);
-    if (close(fd) != 0 && rc == 0) {
-        rc = -errno;
-        nr_err_set(err, rc, field, "cannot write %s: %s", tmp, strerror(errno));
-    }
-    fd = -1;
-    if (rc) {
-        unlink(tmp);
-        goto out;
-    }
     *path = tmp;
     tmp = NULL;
     *filename = name;
     name = NULL;
 out:
-    nr_free(dir);
     nr_free(tmp);
     free(name);
     return rc;
