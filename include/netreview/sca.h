@@ -9,7 +9,10 @@
  *   nr_sca_index_build from the store, freed by nr_sca_index_free; safe to share between
  *   threads once built. It copies what it needs; the store may change afterwards.
  * - Matching a component: by its purl's package key (ranges evaluated in the ecosystem's order,
- *   SEMVER ranges in SemVer, GIT ranges skipped, explicit versions[] compared for equality), and
+ *   SEMVER ranges in SemVer, GIT ranges skipped, explicit versions[] compared for equality; a
+ *   deb or apk purl's key names the source package of its upstream qualifier, and when its distro
+ *   qualifier names a release only the entries of that release, or of an ecosystem naming none,
+ *   are evaluated: vercmp.h "Releases"; the watch applies the same rule), and
  *   by CPE when the component has one and no purl match was found (vendor:product key, then
  *   nr_cpe_matches against the advisory's CPE, the component's version against the ranges in the
  *   generic order). A component without a version matches nothing and is reported as unknown

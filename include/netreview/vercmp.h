@@ -125,6 +125,27 @@ bool nr_osv_range_affected(enum nr_order o, const struct nr_osv_event *events, s
  * the name. npm's scope is the namespace ("@" added when missing); the namespace of deb, rpm,
  * apk, hex and the other name-only types is not part of the name. Keys are at most
  * NR_PKG_KEY_MAX bytes, NUL included.
+ *
+ * Distribution purls name the binary package (libssl3), advisories of Debian, Ubuntu and Alpine
+ * the source package it was built from (openssl). syft and Trivy write the source package in the
+ * `upstream` qualifier, and the key of a purl takes its name from there when it is present:
+ *   deb, apk  upstream "name" or "name@version": the part before the first "@"
+ *   rpm       upstream is the source RPM's file "name-version-release.src.rpm": when (and only
+ *             when) it ends in ".src.rpm", the name is everything before the second-to-last "-"
+ *             of what precedes that tail (openssl-3.0.7-24.el9.src.rpm -> openssl)
+ * otherwise (no qualifier, an empty name, an rpm upstream of another shape) the purl's name. The
+ * version compared stays the binary package's: Debian and Alpine give a binary the version of its
+ * source for almost every package, but a few binaries (those built with their own version, such
+ * as some of gcc's or of a -defaults source) carry another one, and are then compared with a
+ * version of a different numbering.
+ *
+ * Releases: OSV keeps one record per release of Debian ("Debian:12"), Ubuntu ("Ubuntu:22.04:LTS",
+ * "Ubuntu:Pro:18.04:LTS") and Alpine ("Alpine:v3.18"), with that release's fixed versions. A purl
+ * names its release in the `distro` qualifier: deb "debian-12", "debian-12.4" or a codename
+ * (jessie..forky -> "8".."14"), "ubuntu-22.04" or a codename (xenial, bionic, focal, jammy,
+ * mantic, noble, oracular, plucky); apk "alpine-3.18", "3.18.4" or "v3.18" -> "v3.18". Both sides
+ * are written in one spelling ("12", "22.04", "v3.18") so that the matcher (sca.h) compares them
+ * with strcmp. Other types and ecosystems have no release here.
  */
 
 #define NR_PKG_KEY_MAX 512
@@ -137,6 +158,18 @@ int nr_pkg_key_osv(const char *ecosystem, const char *name, char *out, size_t n,
                    struct nr_err *err);
 /* Writes the key of a parsed purl into out; same errors. */
 int nr_pkg_key_purl(const struct nr_purl *p, char *out, size_t n, struct nr_err *err);
+#define NR_PKG_RELEASE_MAX 32 /* bytes of a release, NUL included */
+
+/* The release of an OSV ecosystem as above, written into out (n bytes, NUL-terminated; "" when
+ * none): its length, 0 for an ecosystem without a release, of another family, NULL, or one that
+ * does not fit. Never fails otherwise; allocates nothing. */
+size_t nr_pkg_release_osv(const char *ecosystem, char *out, size_t n);
+/* The release a parsed deb or apk purl's distro qualifier names, as above; same returns. */
+size_t nr_pkg_release_purl(const struct nr_purl *p, char *out, size_t n);
+/* The same read from a purl's text without parsing it (the watch reads it for every stored
+ * component): the type, then the distro qualifier percent-decoded. For a purl nr_purl_parse
+ * accepts it gives what nr_pkg_release_purl gives; 0 for text that is no purl. */
+size_t nr_pkg_release_purl_text(const char *purl, char *out, size_t n);
 /* The OSV family of a purl type and namespace as above: a static string, or type itself for
  * the other types ("" for a NULL type). */
 const char *nr_pkg_family_of_purl(const char *type, const char *namespace);

@@ -51,6 +51,7 @@ struct sca_pkg {
     uint32_t adv;
     int32_t next; /* next entry with the same key, -1 at the end */
     enum nr_order order;
+    uint16_t release;     /* the ecosystem's release in ix->releases; 0 when it has none */
     const char *ranges;   /* osv.h compact form, NULL when none */
     const char *versions; /* explicit versions joined by "\n", NULL when none */
     const char *cpe;      /* CPE rows: the advisory's CPE 2.3 name */
@@ -67,6 +68,8 @@ struct nr_sca_index {
     struct sca_pkg *pkgs;
     size_t npkgs;
     struct sca_key *keys;
+    const char **releases; /* [0] unused: the releases of the ecosystems, each once */
+    size_t nreleases;
     char *stamp, *data_dir; /* for the process-wide cache */
     int refs;               /* references handed out by nr_sca_index_acquire */
     bool current;           /* the cache's index (holds a reference of its own) */
@@ -329,12 +332,51 @@ out:
     return rc;
 }
 
-/* The ecosystem of the last package row, whose version order is looked up once per run of
- * rows of one ecosystem. */
+/* The ecosystem of the last package row, whose version order and release are looked up once
+ * per run of rows of one ecosystem. */
 struct sca_eco_cache {
     char eco[64];
     enum nr_order order;
+    char release[NR_PKG_RELEASE_MAX]; /* "" when the ecosystem names none */
+    uint16_t release_id;              /* in the index being built; 0 for none or not yet */
 };
+
+static void sca_eco_update(struct sca_eco_cache *ec, const char *eco)
+{
+    if (strcmp(eco, ec->eco) == 0)
+        return;
+    ec->order = nr_order_for_ecosystem(eco);
+    nr_pkg_release_osv(eco, ec->release, sizeof(ec->release));
+    ec->release_id = 0;
+    snprintf(ec->eco, sizeof(ec->eco), "%s", eco);
+}
+
+/* The number of release r in the index: a handful of releases serve every entry, so the entry
+ * keeps two bytes rather than a pointer. 0 for "" (and, past 65535 releases, for the rest:
+ * unfiltered, the conservative answer). */
+static uint16_t sca_release_id(struct nr_sca_index *ix, const char *r)
+{
+    if (*r == '\0')
+        return 0;
+    for (size_t i = 1; i < ix->nreleases; i++)
+        if (strcmp(ix->releases[i], r) == 0)
+            return (uint16_t)i;
+    if (ix->nreleases == 0)
+        ix->nreleases = 1;
+    if (ix->nreleases > UINT16_MAX)
+        return 0;
+    ix->releases = nr_realloc(ix->releases, (ix->nreleases + 1) * sizeof(*ix->releases));
+    ix->releases[ix->nreleases] = nr_arena_strdup(&ix->arena, r);
+    return (uint16_t)ix->nreleases++;
+}
+
+/* vercmp.h: a component that names its release meets only the entries of that release and
+ * those whose ecosystem names none; one that names none meets every release. */
+static bool sca_release_ok(const char *want, const char *have)
+{
+    return want == NULL || *want == '\0' || have == NULL || *have == '\0' ||
+           strcmp(want, have) == 0;
+}
 
 /* Appends one advisory_packages row (advisory index adv) to the index, at the head of its key's
  * chain. */
@@ -349,11 +391,11 @@ static void sca_pkg_add(struct nr_sca_index *ix, size_t *cap, struct sca_eco_cac
     ix->pkgs = sca_grow(ix->pkgs, cap, ix->npkgs, sizeof(*ix->pkgs));
     p = &ix->pkgs[ix->npkgs];
     p->adv = adv;
-    if (strcmp(eco, ec->eco) != 0) {
-        ec->order = nr_order_for_ecosystem(eco);
-        snprintf(ec->eco, sizeof(ec->eco), "%s", eco);
-    }
+    sca_eco_update(ec, eco);
+    if (ec->release_id == 0 && ec->release[0] != '\0')
+        ec->release_id = sca_release_id(ix, ec->release);
     p->order = ec->order;
+    p->release = ec->release_id;
     p->ranges = nr_arena_strdup(&ix->arena, ranges);
     p->versions = nr_arena_strdup(&ix->arena, versions);
     p->cpe = strcmp(eco, "CPE") == 0 ? nr_arena_strdup(&ix->arena, name) : NULL;
@@ -374,7 +416,7 @@ static void sca_pkg_add(struct nr_sca_index *ix, size_t *cap, struct sca_eco_cac
 static int sca_load_packages(struct nr_review *rv, struct nr_sca_index *ix, struct nr_err *err)
 {
     struct nr_stmt *s = NULL;
-    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC};
+    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC, "", 0};
     size_t cap = 0;
     int rc;
 
@@ -442,6 +484,7 @@ void nr_sca_index_free(struct nr_sca_index *ix)
     nr_free(ix->gstart);
     nr_free(ix->gmembers);
     nr_free(ix->pkgs);
+    nr_free(ix->releases);
     nr_free(ix->stamp);
     nr_free(ix->data_dir);
     nr_arena_release(&ix->arena);
@@ -700,8 +743,9 @@ static const struct sca_key *sca_key_find(const struct nr_sca_index *ix, const c
     return k;
 }
 
-void nr__sca_match(const struct nr_sca_index *ix, const char *key, const char *cpe,
-                   const char *version, struct nr__sca_hits *hits, struct nr_arena *ar)
+void nr__sca_match(const struct nr_sca_index *ix, const char *key, const char *release,
+                   const char *cpe, const char *version, struct nr__sca_hits *hits,
+                   struct nr_arena *ar)
 {
     const struct sca_key *k;
     size_t before = hits->n;
@@ -714,6 +758,8 @@ void nr__sca_match(const struct nr_sca_index *ix, const char *key, const char *c
             const struct sca_pkg *p = &ix->pkgs[i];
             const char *fixed = NULL;
             enum nr_order fo = p->order;
+            if (p->release != 0 && !sca_release_ok(release, ix->releases[p->release]))
+                continue;
             if (sca_pkg_hit(p, version, ar, &fixed, &fo))
                 sca_hit_add(hits, p->adv, fo, fixed);
         }
@@ -756,6 +802,7 @@ struct sca_ident {
     struct nr_cpe cpe;
     struct nr_buf kb;
     char key[NR_PKG_KEY_MAX];
+    char release[NR_PKG_RELEASE_MAX];
 };
 
 static void sca_ident_init(struct sca_ident *id)
@@ -772,21 +819,26 @@ static void sca_ident_release(struct sca_ident *id)
     nr_purl_release(&id->purl);
 }
 
-/* The package key of c's purl (*key, NULL when none) and the version c is matched with
- * (*version: its own, else its purl's, else its CPE's; NULL when none), copied into ar; returns
- * whether c has a usable purl or CPE. The analysis and the restricted index read components
- * through this one function, so that they look up the same keys. */
+/* The package key of c's purl (*key, NULL when none), the release it names (*release, NULL
+ * when none) and the version c is matched with (*version: its own, else its purl's, else its
+ * CPE's; NULL when none), copied into ar; returns whether c has a usable purl or CPE. The
+ * analysis and the restricted index read components through this one function, so that they
+ * look up the same keys. */
 static bool sca_component_ident(struct sca_ident *id, const struct nr_sbom_component *c,
-                                struct nr_arena *ar, const char **key, const char **version)
+                                struct nr_arena *ar, const char **key, const char **release,
+                                const char **version)
 {
     bool ident = false;
 
     *key = NULL;
+    *release = NULL;
     *version = c->version && *c->version ? c->version : NULL;
     if (c->purl && nr_purl_parse(&id->purl, c->purl, NULL) == 0) {
         ident = true;
         if (nr_pkg_key_purl(&id->purl, id->key, sizeof(id->key), NULL) == 0)
             *key = nr_arena_strdup(ar, id->key);
+        if (*key && nr_pkg_release_purl(&id->purl, id->release, sizeof(id->release)) > 0)
+            *release = nr_arena_strdup(ar, id->release);
         if (*version == NULL && id->purl.version && *id->purl.version)
             *version = nr_arena_strdup(ar, id->purl.version);
     }
@@ -800,10 +852,10 @@ static bool sca_component_ident(struct sca_ident *id, const struct nr_sbom_compo
     return ident;
 }
 
-/* A key the SBOM looks up, with a version of a component that has it; version NULL (a CPE key)
- * keeps every entry of the key. */
+/* A key the SBOM looks up, with a version and release (NULL: none) of a component that has
+ * it; version NULL (a CPE key) keeps every entry of the key. */
 struct sca_want {
-    const char *key, *version;
+    const char *key, *version, *release;
 };
 
 static int sca_want_cmp(const void *pa, const void *pb)
@@ -815,7 +867,9 @@ static int sca_want_cmp(const void *pa, const void *pb)
         return c;
     if (a->version == NULL || b->version == NULL)
         return (a->version != NULL) - (b->version != NULL);
-    return strcmp(a->version, b->version);
+    if ((c = strcmp(a->version, b->version)) != 0)
+        return c;
+    return strcmp(a->release ? a->release : "", b->release ? b->release : "");
 }
 
 /* An advisory_packages row kept for the index, before its advisory has an index. */
@@ -848,18 +902,18 @@ static size_t sca_sbom_wants(const struct nr_sbom *sbom, struct nr_arena *ar, st
     sca_ident_init(&id);
     for (size_t i = 0; i < sbom->ncomponents; i++) {
         const struct nr_sbom_component *c = &sbom->components[i];
-        const char *key, *version;
+        const char *key, *release, *version;
 
-        sca_component_ident(&id, c, ar, &key, &version);
+        sca_component_ident(&id, c, ar, &key, &release, &version);
         if (version == NULL)
             continue; /* sca.h: a component without a version matches nothing */
         if (key && *key)
-            w[n++] = (struct sca_want){key, version};
+            w[n++] = (struct sca_want){key, version, release};
         /* nr__sca_match's CPE fallback looks the vendor:product key up. */
         nr_buf_reset(&id.kb);
         if (c->cpe && *c->cpe && nr_cpe_parse(&id.cpe, c->cpe, NULL) == 0 &&
             nr_buf_puts(&id.kb, "cpe:") == 0 && nr_cpe_product_key(&id.cpe, &id.kb) == 0)
-            w[n++] = (struct sca_want){nr_arena_strdup(ar, id.kb.p), NULL};
+            w[n++] = (struct sca_want){nr_arena_strdup(ar, id.kb.p), NULL, NULL};
     }
     sca_ident_release(&id);
     if (n > 1)
@@ -900,17 +954,16 @@ static void sca_keep_row(struct nr_stmt *s, const struct sca_want *w, size_t nw,
 
     if (eco == NULL)
         return;
-    if (strcmp(eco, ec->eco) != 0) {
-        ec->order = nr_order_for_ecosystem(eco);
-        snprintf(ec->eco, sizeof(ec->eco), "%s", eco);
-    }
+    sca_eco_update(ec, eco);
     p.order = strcmp(eco, "CPE") == 0 ? NR_ORDER_GENERIC : ec->order;
     p.ranges = nr_stmt_text(s, 4);
     p.versions = nr_stmt_text(s, 5);
     for (size_t j = i; !keep && j < nw && strcmp(w[j].key, w[i].key) == 0; j++) {
         const char *fixed = NULL;
         enum nr_order fo = p.order;
-        if (j > i && strcmp(w[j].version, w[j - 1].version) == 0)
+        if (j > i && sca_want_cmp(&w[j], &w[j - 1]) == 0)
+            continue;
+        if (!sca_release_ok(w[j].release, ec->release))
             continue;
         keep = sca_pkg_hit(&p, w[j].version, NULL, &fixed, &fo);
     }
@@ -941,7 +994,7 @@ static int sca_read_rows(struct nr_review *rv, const struct sca_want *w, size_t 
                          struct nr_err *err)
 {
     struct nr_stmt *ids = NULL, *s = NULL;
-    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC};
+    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC, "", 0};
     struct sca_rowref *refs = NULL;
     size_t cap = 0, nrefs = 0, capr = 0;
     int64_t last = 0;
@@ -1134,7 +1187,7 @@ int nr_sca_index_build_keys(struct nr_review *rv, const struct nr_sbom *sbom,
     struct nr_arena ar;
     struct sca_want *wants = NULL;
     struct sca_row *rows = NULL;
-    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC};
+    struct sca_eco_cache ec = {"", NR_ORDER_GENERIC, "", 0};
     int64_t *ids = NULL, stored = 0;
     size_t nwants, nrows = 0, nids = 0, cap = 0;
     int rc;
@@ -1549,8 +1602,8 @@ int nr__sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom,
 
     for (size_t i = 0; i < sbom->ncomponents; i++) {
         const struct nr_sbom_component *c = &sbom->components[i];
-        const char *version;
-        bool ident = sca_component_ident(&id, c, &an->arena, &an->keys[i], &version);
+        const char *version, *release;
+        bool ident = sca_component_ident(&id, c, &an->arena, &an->keys[i], &release, &version);
         size_t before = an->nfindings;
         unsigned miss = 0;
 
@@ -1573,7 +1626,7 @@ int nr__sca_analyze(const struct nr_sca_index *ix, const struct nr_sbom *sbom,
         countries[i] = c->country && *c->country ? c->country : "(none)";
 
         hits.n = 0;
-        nr__sca_match(ix, an->keys[i], c->cpe, version, &hits, &an->arena);
+        nr__sca_match(ix, an->keys[i], release, c->cpe, version, &hits, &an->arena);
         if (hits.n)
             sca_component_findings(ix, an, sbom, i, &hits, an->keys[i], &vs, &fcap);
         for (size_t j = before; j < an->nfindings; j++) {

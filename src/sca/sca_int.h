@@ -57,11 +57,14 @@ size_t nr__sca_group_ids(const struct nr_sca_index *ix, uint32_t group, const ch
 /* The settings stamp the index was built at. */
 const char *nr__sca_index_stamp(const struct nr_sca_index *ix);
 
-/* Matches one component: by package key, then (when nothing hit) by CPE. version is the
- * component's version; NULL or "" matches nothing. Hits are appended to hits (whose array the
- * caller frees with nr_free); fixed versions are copied into ar, or left NULL when ar is NULL. */
-void nr__sca_match(const struct nr_sca_index *ix, const char *key, const char *cpe,
-                   const char *version, struct nr__sca_hits *hits, struct nr_arena *ar);
+/* Matches one component: by package key, then (when nothing hit) by CPE. release is the release
+ * its purl names (vercmp.h nr_pkg_release_purl; NULL or "" when none): the key's entries of
+ * another release are skipped. version is the component's version; NULL or "" matches nothing.
+ * Hits are appended to hits (whose array the caller frees with nr_free); fixed versions are
+ * copied into ar, or left NULL when ar is NULL. */
+void nr__sca_match(const struct nr_sca_index *ix, const char *key, const char *release,
+                   const char *cpe, const char *version, struct nr__sca_hits *hits,
+                   struct nr_arena *ar);
 
 /* Severity rank: critical 4, high 3, medium 2, low 1, anything else 0. */
 int nr__sca_severity_rank(const char *s);

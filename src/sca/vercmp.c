@@ -376,10 +376,11 @@ static void kw_raw(struct key_writer *w, const char *s)
         kw_byte(w, *s);
 }
 
-static void kw_name(struct key_writer *w, const char *s)
+/* Writes the first n bytes of s as a name, normalised by the family's rule. */
+static void kw_name_n(struct key_writer *w, const char *s, size_t n)
 {
-    for (; *s != '\0'; s++) {
-        char c = *s;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
 
         switch (w->rule) {
         case NAME_PEP503:
@@ -400,6 +401,11 @@ static void kw_name(struct key_writer *w, const char *s)
             break;
         }
     }
+}
+
+static void kw_name(struct key_writer *w, const char *s)
+{
+    kw_name_n(w, s, strlen(s));
 }
 
 static int kw_finish(struct key_writer *w, struct nr_err *err)
@@ -470,6 +476,46 @@ static enum purl_name purl_name_form(const char *type)
     return PURL_SLASH;
 }
 
+/* vercmp.h: the source package a distribution's binary package was built from, which is what
+ * Debian's, Ubuntu's and Alpine's advisories name, as the `upstream` qualifier of syft and Trivy
+ * gives it: "name" or "name@version" for deb and apk, the source RPM's file name
+ * "name-version-release.src.rpm" for rpm. *len gets its length; p->name when there is none. */
+static const char *purl_source_name(const struct nr_purl *p, size_t *len)
+{
+    const char *up = NULL;
+    size_t n;
+
+    *len = strlen(p->name);
+    if (eq_nocase(p->type, "deb") || eq_nocase(p->type, "apk")) {
+        up = nr_purl_qualifier(p, "upstream");
+        if (up == NULL)
+            return p->name;
+        n = strcspn(up, "@");
+    } else if (eq_nocase(p->type, "rpm")) {
+        static const char tail[] = ".src.rpm";
+        const size_t tl = sizeof(tail) - 1;
+        size_t dashes = 0;
+
+        up = nr_purl_qualifier(p, "upstream");
+        if (up == NULL || (n = strlen(up)) <= tl || memcmp(up + n - tl, tail, tl) != 0)
+            return p->name;
+        /* The name is everything before the second-to-last "-": names may hold dashes
+         * ("python3-libs"), version and release may not. */
+        n -= tl;
+        while (n > 0 && dashes < 2)
+            if (up[--n] == '-')
+                dashes++;
+        if (dashes < 2)
+            return p->name;
+    } else {
+        return p->name;
+    }
+    if (n == 0)
+        return p->name;
+    *len = n;
+    return up;
+}
+
 int nr_pkg_key_purl(const struct nr_purl *p, char *out, size_t n, struct nr_err *err)
 {
     struct key_writer w;
@@ -492,6 +538,213 @@ int nr_pkg_key_purl(const struct nr_purl *p, char *out, size_t n, struct nr_err 
         kw_name(&w, ns);
         kw_byte(&w, form == PURL_MAVEN ? ':' : '/');
     }
-    kw_name(&w, p->name);
+    if (form == PURL_NAME_ONLY) {
+        size_t len;
+        const char *src = purl_source_name(p, &len);
+        kw_name_n(&w, src, len);
+    } else {
+        kw_name(&w, p->name);
+    }
     return kw_finish(&w, err);
+}
+
+/* --- Releases ------------------------------------------------------------------------------ */
+
+static size_t span_digits(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
+
+/* The length of a "digits.digits" prefix of s ("22.04" of "22.04:LTS", "3.18" of "3.18.4"), or
+ * 0. */
+static size_t span_major_minor(const char *s)
+{
+    size_t a = span_digits(s), b;
+
+    if (a == 0 || s[a] != '.')
+        return 0;
+    b = span_digits(s + a + 1);
+    return b == 0 ? 0 : a + 1 + b;
+}
+
+/* Writes prefix and s[0..len) into out; 0 (and out "") when it does not fit. */
+static size_t release_put(char *out, size_t n, const char *prefix, const char *s, size_t len)
+{
+    size_t pl = strlen(prefix);
+
+    if (out == NULL || n == 0 || pl + len + 1 > n)
+        return 0;
+    memcpy(out, prefix, pl);
+    memcpy(out + pl, s, len);
+    out[pl + len] = '\0';
+    return pl + len;
+}
+
+static bool has_prefix_nocase(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    return strlen(s) >= n && nr__bytecmp_lower(s, n, prefix, n) == 0;
+}
+
+/* The release a purl's distro qualifier names, in the spelling of the OSV ecosystems: Debian
+ * "debian-12", "debian-12.4" or a codename give "12"; "ubuntu-22.04" or a codename "22.04";
+ * Alpine (apk) "alpine-3.18", "3.18.4" or "v3.18" give "v3.18". */
+static size_t release_of_distro(bool apk, const char *d, char *out, size_t n)
+{
+    static const struct {
+        const char *codename, *release;
+    } codenames[] = {
+        {"jessie", "8"},     {"stretch", "9"},      {"buster", "10"},    {"bullseye", "11"},
+        {"bookworm", "12"},  {"trixie", "13"},      {"forky", "14"},     {"xenial", "16.04"},
+        {"bionic", "18.04"}, {"focal", "20.04"},    {"jammy", "22.04"},  {"mantic", "23.10"},
+        {"noble", "24.04"},  {"oracular", "24.10"}, {"plucky", "25.04"},
+    };
+    size_t len;
+
+    if (apk) {
+        if (has_prefix_nocase(d, "alpine-"))
+            d += 7;
+        if (*d == 'v' || *d == 'V')
+            d++;
+        len = span_major_minor(d);
+        if (len == 0 || (d[len] != '\0' && d[len] != '.'))
+            return 0;
+        return release_put(out, n, "v", d, len);
+    }
+    if (has_prefix_nocase(d, "debian-")) {
+        d += 7;
+        len = span_digits(d);
+        if (len > 0 && (d[len] == '\0' || d[len] == '.'))
+            return release_put(out, n, "", d, len);
+    } else if (has_prefix_nocase(d, "ubuntu-")) {
+        d += 7;
+        len = span_major_minor(d);
+        if (len > 0 && (d[len] == '\0' || d[len] == '.'))
+            return release_put(out, n, "", d, len);
+    }
+    for (size_t i = 0; i < NR_ARRAY_LEN(codenames); i++)
+        if (eq_nocase(d, codenames[i].codename))
+            return release_put(out, n, "", codenames[i].release, strlen(codenames[i].release));
+    return 0;
+}
+
+size_t nr_pkg_release_osv(const char *ecosystem, char *out, size_t n)
+{
+    const struct family *f;
+    const char *s;
+    size_t flen, len;
+
+    if (out != NULL && n > 0)
+        out[0] = '\0';
+    if (ecosystem == NULL)
+        return 0;
+    flen = family_len(ecosystem);
+    f = family_find(ecosystem, flen);
+    if (f == NULL || ecosystem[flen] != ':')
+        return 0;
+    s = ecosystem + flen + 1;
+    if (strcmp(f->name, "Debian") == 0) {
+        len = span_digits(s);
+        if (len > 0 && (s[len] == '\0' || s[len] == '.' || s[len] == ':'))
+            return release_put(out, n, "", s, len);
+    } else if (strcmp(f->name, "Ubuntu") == 0) {
+        /* "Ubuntu:22.04:LTS", "Ubuntu:Pro:18.04:LTS": the first numeric segment. */
+        for (; *s != '\0'; s += strcspn(s, ":"), s += *s == ':') {
+            if (*s < '0' || *s > '9')
+                continue;
+            len = span_major_minor(s);
+            if (len > 0 && (s[len] == '\0' || s[len] == ':'))
+                return release_put(out, n, "", s, len);
+            break;
+        }
+    } else if (strcmp(f->name, "Alpine") == 0) {
+        if (*s == 'v' || *s == 'V')
+            s++;
+        len = span_major_minor(s);
+        if (len > 0 && (s[len] == '\0' || s[len] == ':' || s[len] == '.'))
+            return release_put(out, n, "v", s, len);
+    }
+    return 0;
+}
+
+size_t nr_pkg_release_purl(const struct nr_purl *p, char *out, size_t n)
+{
+    const char *d;
+    bool apk;
+
+    if (out != NULL && n > 0)
+        out[0] = '\0';
+    if (p == NULL || p->type == NULL)
+        return 0;
+    apk = eq_nocase(p->type, "apk");
+    if (!apk && !eq_nocase(p->type, "deb"))
+        return 0;
+    d = nr_purl_qualifier(p, "distro");
+    return d != NULL ? release_of_distro(apk, d, out, n) : 0;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The watch reads this for every stored component: a scan of the text, no parse. */
+size_t nr_pkg_release_purl_text(const char *purl, char *out, size_t n)
+{
+    char d[64];
+    const char *s, *q, *hash;
+    size_t tlen;
+    bool apk;
+
+    if (out != NULL && n > 0)
+        out[0] = '\0';
+    if (purl == NULL || strlen(purl) < 4 || nr__bytecmp_lower(purl, 4, "pkg:", 4) != 0)
+        return 0;
+    s = purl + 4;
+    while (*s == '/')
+        s++;
+    tlen = strcspn(s, "/?#@");
+    apk = tlen == 3 && nr__bytecmp_lower(s, 3, "apk", 3) == 0;
+    if (!apk && !(tlen == 3 && nr__bytecmp_lower(s, 3, "deb", 3) == 0))
+        return 0;
+    q = strchr(s, '?');
+    hash = strchr(s, '#');
+    if (q == NULL || (hash != NULL && hash < q))
+        return 0;
+    for (s = q + 1; *s != '\0' && *s != '#'; s += *s == '&') {
+        size_t klen = strcspn(s, "=&#"), dl = 0;
+
+        if (s[klen] != '=' || klen != 6 || nr__bytecmp_lower(s, 6, "distro", 6) != 0) {
+            s += strcspn(s, "&#");
+            continue;
+        }
+        for (s += klen + 1; *s != '\0' && *s != '&' && *s != '#'; s++) {
+            int c = (unsigned char)*s;
+
+            if (c == '%') {
+                int hi = hex_value(s[1]), lo = hi < 0 ? -1 : hex_value(s[2]);
+                if (lo < 0)
+                    return 0; /* nr_purl_parse rejects the purl */
+                c = hi * 16 + lo;
+                s += 2;
+            }
+            if (dl + 1 >= sizeof(d))
+                return 0;
+            d[dl++] = (char)c;
+        }
+        d[dl] = '\0';
+        return release_of_distro(apk, d, out, n);
+    }
+    return 0;
 }

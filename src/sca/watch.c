@@ -8,12 +8,14 @@
  * One pass: the SBOMs under watch are listed once, then each SBOM's components, known matches
  * and VEX statements are read through three prepared statements that are reset, not prepared
  * again, per SBOM. Components carry the package key and the version the attach matched them
- * with, and a portfolio repeats the same packages in the same versions: each distinct (key, CPE,
- * version) is matched once per run and remembered, so that most components cost one lookup.
+ * with, and a portfolio repeats the same packages in the same versions: each distinct (key,
+ * release, CPE, version) is matched once per run and remembered, so that most components cost
+ * one lookup. The release (vercmp.h) is read from the stored purl's text, not parsed from it.
  * Writes come last, in one transaction: reading never waits on them and a failure leaves
  * nothing.
  */
 #include "netreview/sca.h"
+#include "netreview/vercmp.h"
 #include "sca/sca_int.h"
 
 #include <stdio.h>
@@ -27,7 +29,7 @@
 #include "netreview/banned.h"
 
 #define WATCH_GROUP_BIT    (1LL << 40) /* marks a group in a seen-set key */
-#define WATCH_MEMO_KEY_MAX 65536       /* bytes of a remembered (key, CPE, version) */
+#define WATCH_MEMO_KEY_MAX 65536       /* bytes of a remembered (key, release, CPE, version) */
 
 struct watch_sbom {
     int64_t id, case_id;
@@ -128,10 +130,11 @@ static char *watch_dup(struct nr_arena *ar, const char *s)
     return nr_arena_strdup(ar, s ? s : "");
 }
 
-/* The advisories a (package key, CPE, version) triple hits, in nr__sca_match's order: a
- * portfolio repeats the same packages in the same versions, and a triple is matched once per
- * run. The key is the three texts, each followed by a NUL (NULL read as ""; nr__sca_match
- * reads both alike). */
+/* The advisories a (package key, release, CPE, version) hits, in nr__sca_match's order: a
+ * portfolio repeats the same packages in the same versions, and each is matched once per run.
+ * The key is the four texts, each followed by a NUL (NULL read as ""; nr__sca_match reads both
+ * alike). The release is part of it: one package and version of Debian 11 and of Debian 12 may
+ * be judged differently. */
 struct watch_memo {
     const char *text;
     size_t len;
@@ -157,7 +160,7 @@ struct watch_run {
     struct nr_buf mkey;
 };
 
-/* The memo holds a few hundred thousand triples. uthash lets a bucket's chain grow to ten
+/* The memo holds a few hundred thousand entries. uthash lets a bucket's chain grow to ten
  * entries before it doubles, each entry a cache miss: for this table it starts with buckets
  * enough for chains of one, which halves the time of a whole-portfolio watch. The macros are
  * read where HASH_ADD expands, so only the memo's table starts this large. */
@@ -166,23 +169,24 @@ struct watch_run {
 #define HASH_INITIAL_NUM_BUCKETS      (1U << 18)
 #define HASH_INITIAL_NUM_BUCKETS_LOG2 18U
 
-/* The advisories component (key, cpe, version) hits: *advs[0..*n), valid until the next call. */
-static void watch_match(struct watch_run *w, const char *key, const char *cpe, const char *version,
-                        const uint32_t **advs, size_t *n)
+/* The advisories component (key, release, cpe, version) hits: *advs[0..*n), valid until the
+ * next call. */
+static void watch_match(struct watch_run *w, const char *key, const char *release, const char *cpe,
+                        const char *version, const uint32_t **advs, size_t *n)
 {
     struct watch_memo *m;
-    const char *parts[3] = {key, cpe, version};
+    const char *parts[4] = {key, release, cpe, version};
     bool fits = true;
     char *text;
 
     nr_buf_reset(&w->mkey);
-    for (size_t i = 0; fits && i < 3; i++)
+    for (size_t i = 0; fits && i < 4; i++)
         fits = nr_buf_append(&w->mkey, parts[i] ? parts[i] : "",
                              parts[i] ? strlen(parts[i]) + 1 : 1) == 0;
     if (!fits) {
         /* Texts past the buffer's cap (none a reader keeps): matched, not remembered. */
         w->hits.n = 0;
-        nr__sca_match(w->ix, key, cpe, version, &w->hits, NULL);
+        nr__sca_match(w->ix, key, release, cpe, version, &w->hits, NULL);
         w->one = nr_realloc(w->one, (w->hits.n + 1) * sizeof(*w->one));
         for (size_t i = 0; i < w->hits.n; i++)
             w->one[i] = w->hits.v[i].adv;
@@ -193,7 +197,7 @@ static void watch_match(struct watch_run *w, const char *key, const char *cpe, c
     HASH_FIND(hh, w->memo, w->mkey.p, w->mkey.len, m);
     if (m == NULL) {
         w->hits.n = 0;
-        nr__sca_match(w->ix, key, cpe, version, &w->hits, NULL);
+        nr__sca_match(w->ix, key, release, cpe, version, &w->hits, NULL);
         m = nr_arena_alloc(&w->memo_arena, sizeof(*m));
         text = nr_arena_alloc(&w->memo_arena, w->mkey.len);
         memcpy(text, w->mkey.p, w->mkey.len);
@@ -263,13 +267,16 @@ static int watch_one(struct watch_run *w, const struct watch_sbom *sb, struct nr
         int64_t comp = nr_stmt_int(w->comps, 0);
         const char *ref = nr_stmt_text(w->comps, 1), *name = nr_stmt_text(w->comps, 2);
         const char *version = nr_stmt_text(w->comps, 3), *purl = nr_stmt_text(w->comps, 4);
-
+        const char *key = nr_stmt_text(w->comps, 6);
+        char release[NR_PKG_RELEASE_MAX] = "";
         const uint32_t *advs;
         size_t nadvs;
 
         w->st->components++;
-        watch_match(w, nr_stmt_text(w->comps, 6), nr_stmt_text(w->comps, 5), version, &advs,
-                    &nadvs);
+        /* As the analysis (match.c): a release only with a package key. */
+        if (key != NULL && *key != '\0')
+            nr_pkg_release_purl_text(purl, release, sizeof(release));
+        watch_match(w, key, release, nr_stmt_text(w->comps, 5), version, &advs, &nadvs);
         w->st->matches += (int64_t)nadvs;
         for (size_t i = 0; i < nadvs; i++) {
             uint32_t adv = advs[i];

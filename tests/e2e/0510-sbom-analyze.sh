@@ -133,9 +133,10 @@ expect_eq "$(jget '.countries[] | select(.country == "DE") | .components')" 1 "c
 ok analyze sbom "$SPDX" --json
 expect_eq "$(jget '.sbom | [.format, .spec_version] | @tsv')" "$(printf 'spdx\tSPDX-2.3')" "SPDX format"
 # openssl 1.1.1n-0+deb11u3 sorts before the fix 1.1.1n-0+deb11u5 in dpkg's order; Debian's
-# "unimportant" is low.
+# "unimportant" is low. The binary package libssl1.1 meets the advisory of its source package
+# openssl through syft's upstream qualifier (vercmp.h).
 expect_eq "$(jget '.findings[] | select(.advisories[0] == "DSA-5417-1") | [.component.name, .severity, .fixed] | @tsv')" \
-  "$(printf 'openssl\tlow\t1.1.1n-0+deb11u5')" "Debian openssl"
+  "$(printf 'libssl1.1\tlow\t1.1.1n-0+deb11u5\nopenssl\tlow\t1.1.1n-0+deb11u5')" "Debian openssl"
 expect_eq "$(jget '[.findings[] | select(.component.name == "golang.org/x/net")] | length')" 1 "x/net in the SPDX image"
 expect_eq "$(jget '.suppliers[0] | [.supplier, .components] | @tsv')" "$(printf 'Debian\t4')" "SPDX supplier without its Organization: prefix"
 

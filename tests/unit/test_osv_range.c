@@ -369,6 +369,111 @@ static void test_keys_purl(void **state)
     }
 }
 
+/* vercmp.h: a distribution purl's upstream qualifier names the source package advisories name. */
+static void test_keys_source_package(void **state)
+{
+    (void)state;
+    key_purl("pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl",
+             "Debian/openssl");
+    /* "name@version", percent-encoded as syft writes it. */
+    key_purl("pkg:deb/debian/libc6@2.36-9?upstream=glibc%402.36-9", "Debian/glibc");
+    key_purl("pkg:deb/debian/libc6@2.36-9?upstream=glibc@2.36-9", "Debian/glibc");
+    key_purl("pkg:deb/ubuntu/libsystemd0@249.11-0ubuntu3?distro=ubuntu-22.04&upstream=systemd",
+             "Ubuntu/systemd");
+    key_purl("pkg:deb/debian/libssl3@3.0.11-1", "Debian/libssl3");
+    /* An upstream that is only a version names nothing: the purl's name stays. */
+    key_purl("pkg:deb/debian/libssl3@3.0.11-1?upstream=%403.0.11", "Debian/libssl3");
+    key_purl("pkg:apk/alpine/musl-utils@1.2.4-r2?distro=3.18.4&upstream=musl", "Alpine/musl");
+    key_purl("pkg:apk/alpine/libcrypto3@3.1.4-r0?upstream=openssl%403.1.4-r0", "Alpine/openssl");
+    key_purl("pkg:rpm/redhat/openssl-libs@3.0.7-24.el9?upstream=openssl-3.0.7-24.el9.src.rpm",
+             "Red Hat/openssl");
+    key_purl("pkg:rpm/redhat/python3-libs@3.9.18-1.el9?upstream=python3.9-3.9.18-1.el9.src.rpm",
+             "Red Hat/python3.9");
+    key_purl("pkg:rpm/redhat/libgcc@11.4.1-2.el9?upstream=gcc-toolset-12-gcc-12.2.1-7.el9.src.rpm",
+             "Red Hat/gcc-toolset-12-gcc");
+    /* Not a source RPM's file, or too few parts: the purl's name. */
+    key_purl("pkg:rpm/redhat/openssl-libs@3.0.7?upstream=openssl-3.0.7-24.el9",
+             "Red Hat/openssl-libs");
+    key_purl("pkg:rpm/redhat/openssl-libs@3.0.7?upstream=openssl-3.0.7.src.rpm",
+             "Red Hat/openssl-libs");
+    key_purl("pkg:rpm/redhat/openssl-libs@3.0.7?upstream=-3.0.7-24.src.rpm",
+             "Red Hat/openssl-libs");
+    key_purl("pkg:rpm/redhat/openssl-libs@3.0.7?upstream=.src.rpm", "Red Hat/openssl-libs");
+    /* Other types keep their name whatever the qualifier says. */
+    key_purl("pkg:npm/lodash@4.17.20?upstream=underscore", "npm/lodash");
+}
+
+static void release_osv(const char *eco, const char *want)
+{
+    char out[NR_PKG_RELEASE_MAX];
+    size_t n = nr_pkg_release_osv(eco, out, sizeof(out));
+
+    if (strcmp(out, want) != 0 || n != strlen(want))
+        fail_msg("release of %s is \"%s\" (%zu), want \"%s\"", eco ? eco : "(null)", out, n, want);
+}
+
+static void release_purl(const char *purl, const char *want)
+{
+    struct nr_purl p;
+    char out[NR_PKG_RELEASE_MAX], text[NR_PKG_RELEASE_MAX];
+    size_t n, m;
+
+    nr_purl_init(&p);
+    if (nr_purl_parse(&p, purl, NULL) != 0)
+        fail_msg("purl %s does not parse", purl);
+    n = nr_pkg_release_purl(&p, out, sizeof(out));
+    m = nr_pkg_release_purl_text(purl, text, sizeof(text));
+    if (strcmp(out, want) != 0 || n != strlen(want))
+        fail_msg("release of %s is \"%s\", want \"%s\"", purl, out, want);
+    /* The watch's scan of the text agrees with the parse. */
+    if (strcmp(text, want) != 0 || m != n)
+        fail_msg("release of the text %s is \"%s\", want \"%s\"", purl, text, want);
+    nr_purl_release(&p);
+}
+
+static void test_releases(void **state)
+{
+    char small[3];
+
+    (void)state;
+    release_osv("Debian:12", "12");
+    release_osv("Debian:11", "11");
+    release_osv("Debian", "");
+    release_osv("Ubuntu:22.04:LTS", "22.04");
+    release_osv("Ubuntu:Pro:18.04:LTS", "18.04");
+    release_osv("Ubuntu:23.10", "23.10");
+    release_osv("Alpine:v3.18", "v3.18");
+    release_osv("Alpine:3.19", "v3.19");
+    release_osv("Red Hat:enterprise_linux:9", "");
+    release_osv("npm", "");
+    release_osv("Debian:sid", "");
+    release_osv(NULL, "");
+
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=debian-12&upstream=openssl", "12");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=debian-12.4", "12");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=bookworm", "12");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=bullseye", "11");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=buster", "10");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=trixie", "13");
+    release_purl("pkg:deb/ubuntu/libssl3@3.0.2?arch=amd64&distro=ubuntu-22.04", "22.04");
+    release_purl("pkg:deb/ubuntu/libssl3@3.0.2?distro=jammy", "22.04");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=debian%2D12#usr/lib", "12");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1", "");
+    release_purl("pkg:deb/debian/libssl3@3.0.11-1?distro=sid", "");
+    release_purl("pkg:apk/alpine/musl@1.2.4-r2?distro=alpine-3.18", "v3.18");
+    release_purl("pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=3.18.4", "v3.18");
+    release_purl("pkg:apk/alpine/musl@1.2.4-r2?distro=v3.19", "v3.19");
+    release_purl("pkg:apk/alpine/musl@1.2.4-r2?distro=edge", "");
+    release_purl("pkg:npm/lodash@4.17.20?distro=debian-12", "");
+    release_purl("pkg:rpm/redhat/openssl@3.0.7?distro=rhel-9.3", "");
+    /* A release that does not fit the buffer is none. */
+    assert_int_equal(nr_pkg_release_osv("Ubuntu:22.04:LTS", small, sizeof(small)), 0);
+    assert_string_equal(small, "");
+    assert_int_equal(nr_pkg_release_purl_text("not a purl", small, sizeof(small)), 0);
+    assert_int_equal(
+        nr_pkg_release_purl_text("pkg:deb/debian/x?distro=debian-1%G", small, sizeof(small)), 0);
+}
+
 static void test_family_of_purl(void **state)
 {
     (void)state;
@@ -440,6 +545,8 @@ int main(void)
         cmocka_unit_test(test_orders),
         cmocka_unit_test(test_keys_osv),
         cmocka_unit_test(test_keys_purl),
+        cmocka_unit_test(test_keys_source_package),
+        cmocka_unit_test(test_releases),
         cmocka_unit_test(test_family_of_purl),
         cmocka_unit_test(test_key_errors),
     };

@@ -1122,6 +1122,150 @@ static void test_watch(void **state)
     nr_free(path);
 }
 
+/* ---- distribution releases and source packages (vercmp.h) ---- */
+
+/* An OSV record with one affected entry per (ecosystem, name, introduced, fixed) quadruple. */
+static void osv_distro(struct world *w, const char *id, const char *const *aff, size_t n)
+{
+    struct nr_buf b;
+    char path[600];
+
+    nr_buf_init(&b, 1 << 16);
+    nr_buf_printf(&b,
+                  "{\"id\": \"%s\", \"modified\": \"2024-01-01T00:00:00Z\", \"summary\": "
+                  "\"%s weakness\", \"severity\": [{\"type\": \"CVSS_V3\", \"score\": \"" V_HIGH
+                  "\"}], \"affected\": [",
+                  id, aff[1]);
+    for (size_t i = 0; i + 3 < n; i += 4)
+        nr_buf_printf(&b,
+                      "%s{\"package\": {\"ecosystem\": \"%s\", \"name\": \"%s\"}, \"ranges\": "
+                      "[{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"%s\"}, "
+                      "{\"fixed\": \"%s\"}]}]}",
+                      i ? ", " : "", aff[i], aff[i + 1], aff[i + 2], aff[i + 3]);
+    nr_buf_puts(&b, "]}");
+    snprintf(path, sizeof(path), "%s/%s.json", w->osv, id);
+    write_file(path, b.p);
+    nr_buf_release(&b);
+}
+
+static const struct comp distro_comps[] = {
+    /* Fixed in Debian 12's update, still below Debian 11's fix. */
+    {"d12-fixed", "libssl3", "3.0.11-1~deb12u2",
+     "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl", NULL,
+     S, NULL, false},
+    {"d12-old", "libssl3", "3.0.11-1~deb12u1",
+     "pkg:deb/debian/libssl3@3.0.11-1~deb12u1?arch=amd64&distro=debian-12.4&upstream=openssl", NULL,
+     S, NULL, false},
+    {"d12-codename", "libssl3", "3.0.11-1~deb12u2",
+     "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?distro=bookworm&upstream=openssl%403.0.11-1~deb12u2",
+     NULL, S, NULL, false},
+    /* No release named: judged by every release. */
+    {"d-any", "libssl3", "3.0.11-1~deb12u2",
+     "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?upstream=openssl", NULL, S, NULL, false},
+    {"d11", "libssl3", "3.0.11-1~deb12u2",
+     "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?distro=debian-11&upstream=openssl", NULL, S, NULL,
+     false},
+    /* A release no entry names; the unreleased "Debian" entry of zlib still applies. */
+    {"d10", "libssl3", "3.0.11-1~deb12u1",
+     "pkg:deb/debian/libssl3@3.0.11-1~deb12u1?distro=debian-10&upstream=openssl", NULL, S, NULL,
+     false},
+    {"zlib", "zlib1g", "1:1.2.13.dfsg-1",
+     "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?distro=debian-12&upstream=zlib", NULL, S, NULL, false},
+    /* Without upstream the binary name meets no advisory. */
+    {"no-upstream", "libssl3", "3.0.11-1~deb12u1",
+     "pkg:deb/debian/libssl3@3.0.11-1~deb12u1?distro=debian-12", NULL, S, NULL, false},
+    {"u22", "libssl3", "3.0.2-0ubuntu1.12",
+     "pkg:deb/ubuntu/libssl3@3.0.2-0ubuntu1.12?distro=ubuntu-22.04&upstream=openssl", NULL, S, NULL,
+     false},
+    {"a318", "musl-utils", "1.2.4-r2",
+     "pkg:apk/alpine/musl-utils@1.2.4-r2?distro=3.18.4&upstream=musl", NULL, S, NULL, false},
+    {"a319", "musl-utils", "1.2.4-r2",
+     "pkg:apk/alpine/musl-utils@1.2.4-r2?distro=alpine-3.19&upstream=musl", NULL, S, NULL, false},
+    {"rpm", "openssl-libs", "1:3.0.7-24.el9",
+     "pkg:rpm/redhat/openssl-libs@1:3.0.7-24.el9?upstream=openssl-3.0.7-24.el9.src.rpm", NULL, S,
+     NULL, false},
+};
+
+static void import_distro(struct world *w)
+{
+    static const char *const openssl[] = {
+        "Debian:11", "openssl", "0", "3.0.13-1~deb11u1",
+        "Debian:12", "openssl", "0", "3.0.11-1~deb12u2",
+    };
+    static const char *const zlib[] = {"Debian", "zlib", "0", "1:1.2.13.dfsg-2"};
+    static const char *const ubuntu[] = {
+        "Ubuntu:22.04:LTS",     "openssl", "0", "3.0.2-0ubuntu1.12",
+        "Ubuntu:Pro:20.04:LTS", "openssl", "0", "3.0.2-0ubuntu1.15",
+    };
+    static const char *const musl[] = {
+        "Alpine:v3.18", "musl", "0", "1.2.4-r3", "Alpine:v3.19", "musl", "0", "1.2.4-r1",
+    };
+    static const char *const rhel[] = {"Red Hat:enterprise_linux:9", "openssl", "0",
+                                       "1:3.0.7-25.el9"};
+
+    osv_distro(w, "DEBIAN-CVE-2024-0001", openssl, NR_ARRAY_LEN(openssl));
+    osv_distro(w, "DEBIAN-CVE-2024-0002", zlib, NR_ARRAY_LEN(zlib));
+    osv_distro(w, "UBUNTU-CVE-2024-0003", ubuntu, NR_ARRAY_LEN(ubuntu));
+    osv_distro(w, "ALPINE-CVE-2024-0004", musl, NR_ARRAY_LEN(musl));
+    osv_distro(w, "RHSA-2024:0005", rhel, NR_ARRAY_LEN(rhel));
+    import(w);
+}
+
+static void test_distro_releases(void **state)
+{
+    struct world *w = *state;
+    json_t *r, *f;
+
+    import_distro(w);
+    /* analyze() also checks that the index of the SBOM's keys reports the same. */
+    r = analyze(w, distro_comps, NR_ARRAY_LEN(distro_comps), NULL);
+    no_finding(r, "d12-fixed"); /* Debian 11's range would call it affected */
+    f = one_finding(r, "d12-old");
+    assert_string_equal(fstr(f, "fixed"), "3.0.11-1~deb12u2"); /* Debian 12's fix only */
+    no_finding(r, "d12-codename");
+    f = one_finding(r, "d-any");
+    assert_string_equal(fstr(f, "fixed"), "3.0.13-1~deb11u1");
+    f = one_finding(r, "d11");
+    assert_string_equal(fstr(f, "fixed"), "3.0.13-1~deb11u1");
+    no_finding(r, "d10");
+    f = one_finding(r, "zlib");
+    assert_string_equal(fstr(f, "fixed"), "1:1.2.13.dfsg-2");
+    no_finding(r, "no-upstream");
+    no_finding(r, "u22"); /* 20.04's fix is later, but 22.04's applies */
+    f = one_finding(r, "a318");
+    assert_string_equal(fstr(f, "fixed"), "1.2.4-r3");
+    no_finding(r, "a319");
+    f = one_finding(r, "rpm");
+    assert_string_equal(fstr(f, "fixed"), "1:3.0.7-25.el9");
+    assert_int_equal(sum(r, "vulnerable_components"), 6);
+    json_decref(r);
+}
+
+/* The watch judges components as the analysis does: the release is part of its memo's key, so
+ * one package and version under two releases in one SBOM get their own answers. */
+static void test_distro_watch(void **state)
+{
+    struct world *w = *state;
+    char *path = sbom_file(w, "distro.cdx.json", distro_comps, NR_ARRAY_LEN(distro_comps), NULL);
+    struct nr_sca_watch_stats st;
+    json_t *report = NULL;
+
+    import_distro(w);
+    CHECK(0, nr_sca_attach_file(w->rv, &w->office, w->case_id, 0, path, &report, &E));
+    assert_int_equal(sum(report, "vulnerabilities"), 6);
+    json_decref(report);
+    decide(w, w->case_id, "passed");
+    CHECK(0, nr_sca_watch(w->rv, &w->office, &st, &E));
+    assert_int_equal(st.sboms, 1);
+    assert_int_equal(st.components, (int64_t)NR_ARRAY_LEN(distro_comps));
+    /* Every match the watch finds is one the analysis recorded, and as many. */
+    assert_int_equal(st.new_matches, 0);
+    assert_int_equal(st.matches, count(w, "SELECT COUNT(*) FROM sbom_matches"));
+    assert_int_equal(st.matches, 6);
+    assert_int_equal(st.flagged, 0);
+    nr_free(path);
+}
+
 static void test_index_cache(void **state)
 {
     struct world *w = *state;
@@ -1170,6 +1314,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attach_evidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distro_releases, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_distro_watch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
